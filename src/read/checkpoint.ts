@@ -1,0 +1,127 @@
+import { ConfigError } from '../protocol/errors.js';
+import { compareEntryIds, isEntryId } from '../tables/entry-id.js';
+import type { KeyPosition } from '../tables/types.js';
+import type { ReadEvent, ScanStart } from './keyspace.js';
+
+/** Turns read events into the stream_state blob of a STATE message, and a saved blob into where to start. */
+export interface Checkpointer {
+  /** Where each key space starts. */
+  start(spaceId: string): ScanStart;
+  startFor?(key: string): KeyPosition | undefined;
+  /** Feeds one event; true when the state moved (a STATE message is worth emitting). */
+  apply(spaceId: string, event: ReadEvent): boolean;
+  done(spaceId: string): void;
+  isDone?(spaceId: string): boolean;
+  state(final: boolean): Record<string, unknown>;
+}
+
+const COMPLETE = '__ab_full_refresh_sync_complete';
+
+interface SpaceState {
+  cursor: string;
+  key?: string;
+  position?: KeyPosition;
+  done?: boolean;
+}
+
+/**
+ * Resumable full refresh: one SCAN cursor per key space, and inside a large key the position reached.
+ * A completed state starts a new full read (a new job), per Airbyte's resumable full refresh.
+ */
+export class SnapshotCheckpointer implements Checkpointer {
+  private readonly spaces: Record<string, SpaceState> = {};
+
+  constructor(saved: Record<string, unknown> | undefined, stream: string) {
+    if (!saved || saved[COMPLETE] === true || saved.scan === undefined) return;
+    const scan = saved.scan;
+    if (scan === null || typeof scan !== 'object' || Array.isArray(scan)) {
+      throw new ConfigError(`Malformed state for stream '${stream}': 'scan' must be an object of SCAN cursors per node.`);
+    }
+    for (const [id, s] of Object.entries(scan as Record<string, any>)) {
+      const ok =
+        s && typeof s === 'object' && typeof s.cursor === 'string' && /^\d{1,20}$/.test(s.cursor) &&
+        (s.key === undefined || typeof s.key === 'string') &&
+        (s.position === undefined || s.position === null || typeof s.position === 'string' || Number.isSafeInteger(s.position));
+      if (!ok) throw new ConfigError(`Malformed state for stream '${stream}': scan.${id} must be {"cursor": "<digits>", ...}.`);
+      this.spaces[id] = { ...s, position: s.position ?? undefined };
+    }
+  }
+
+  start(spaceId: string): ScanStart {
+    const s = this.spaces[spaceId];
+    if (!s) return { cursor: '0' };
+    if (s.done) return { cursor: '0', key: undefined };
+    return { cursor: s.cursor, key: s.key, position: s.position };
+  }
+
+  isDone(spaceId: string): boolean {
+    return this.spaces[spaceId]?.done === true;
+  }
+
+  apply(spaceId: string, event: ReadEvent): boolean {
+    if (event.kind === 'key' && event.more) {
+      this.spaces[spaceId] = { cursor: event.pageCursor, key: event.key, position: event.position ?? undefined };
+      return true;
+    }
+    if (event.kind === 'page') {
+      this.spaces[spaceId] = event.next === '0' ? { cursor: '0', done: true } : { cursor: event.next };
+      return true;
+    }
+    return false;
+  }
+
+  done(spaceId: string): void {
+    this.spaces[spaceId] = { cursor: '0', done: true };
+  }
+
+  state(final: boolean): Record<string, unknown> {
+    return final ? { [COMPLETE]: true } : { scan: { ...this.spaces } };
+  }
+}
+
+/** Incremental streams: the last entry ID read per stream key. Keys not in the map are read from the start. */
+export class EntryIdCheckpointer implements Checkpointer {
+  private readonly lastIds: Record<string, string> = {};
+  private readonly floor: string | undefined;
+
+  constructor(saved: Record<string, unknown> | undefined, stream: string) {
+    if (!saved) return;
+    if (saved.after_entry_id !== undefined) this.floor = String(saved.after_entry_id);
+    const ids = saved.last_entry_ids;
+    if (ids === undefined) return;
+    if (ids === null || typeof ids !== 'object' || Array.isArray(ids)) {
+      throw new ConfigError(`Malformed state for stream '${stream}': 'last_entry_ids' must be an object of stream key to entry ID.`);
+    }
+    for (const [key, id] of Object.entries(ids)) {
+      if (!isEntryId(id)) {
+        throw new ConfigError(
+          `Malformed state for stream '${stream}': last_entry_ids[${JSON.stringify(key).slice(0, 60)}] must be an entry ID like "1-10" (got ${JSON.stringify(id)?.slice(0, 40)}).`,
+        );
+      }
+      this.lastIds[key] = id;
+    }
+  }
+
+  start(): ScanStart {
+    return { cursor: '0' };
+  }
+
+  startFor(key: string): KeyPosition | undefined {
+    return this.lastIds[key] ?? this.floor;
+  }
+
+  apply(_spaceId: string, event: ReadEvent): boolean {
+    if (event.kind === 'key' && typeof event.position === 'string') {
+      const prev = this.lastIds[event.key];
+      if (prev === undefined || compareEntryIds(event.position, prev) > 0) this.lastIds[event.key] = event.position;
+      return true;
+    }
+    return event.kind === 'page';
+  }
+
+  done(): void {}
+
+  state(): Record<string, unknown> {
+    return { last_entry_ids: { ...this.lastIds } };
+  }
+}

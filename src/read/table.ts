@@ -1,0 +1,73 @@
+import type { SourceConfig } from '../config/config.js';
+import { tableOptions } from '../config/config.js';
+import type { Row } from '../encoding.js';
+import type { Connection } from '../redis/client.js';
+import type { SyncMode, TableDef } from '../tables/index.js';
+import { infoRows, readInfo } from '../tables/server-info.js';
+import type { RowContext } from '../tables/types.js';
+import { type Checkpointer, EntryIdCheckpointer, SnapshotCheckpointer } from './checkpoint.js';
+import { readKeySpace } from './keyspace.js';
+
+export type TableEvent =
+  | { kind: 'rows'; rows: Row[] }
+  /** The read moved to a point it can resume from; `state` is the stream_state blob. */
+  | { kind: 'checkpoint'; state: Record<string, unknown>; final: boolean }
+  | { kind: 'vanished'; key: string };
+
+export interface TableRead {
+  connection: Connection;
+  config: SourceConfig;
+  table: TableDef;
+  syncMode: SyncMode;
+  saved?: Record<string, unknown>;
+  warn(message: string): void;
+  step?: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved'>): Checkpointer {
+  return t.syncMode === 'incremental'
+    ? new EntryIdCheckpointer(t.saved, t.table.name)
+    : new SnapshotCheckpointer(t.saved, t.table.name);
+}
+
+/** Reads one table across every key space, yielding rows and, after the rows they cover, checkpoints. */
+export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent> {
+  const checkpointer: Checkpointer = checkpointerFor(t);
+  const reader = t.table.reader;
+  if (!reader) {
+    const now = Math.floor(Date.now() / 1000);
+    const info = await (t.step ?? ((_w, fn) => fn()))('INFO', () => readInfo(t.connection.primary));
+    yield { kind: 'rows', rows: infoRows(info, now) };
+    yield { kind: 'checkpoint', state: checkpointer.state(true), final: true };
+    return;
+  }
+  const opts = tableOptions(t.config, t.table.name);
+  const ctx: RowContext = {
+    scannedAt: Math.floor(Date.now() / 1000),
+    maxValueBytes: t.config.max_value_bytes,
+    disabled: new Set(),
+    warn: t.warn,
+  };
+  for (const space of t.connection.spaces) {
+    if (checkpointer.isDone?.(space.id)) continue;
+    const events = readKeySpace({
+      space,
+      table: reader,
+      pattern: opts.key_pattern,
+      batchSize: opts.batch_size,
+      ctx,
+      start: checkpointer.start(space.id),
+      startFor: checkpointer.startFor ? (key) => checkpointer.startFor!(key) : undefined,
+      step: t.step,
+    });
+    for await (const event of events) {
+      if (event.kind === 'rows') yield event;
+      else if (event.kind === 'vanished') yield event;
+      else if (checkpointer.apply(space.id, event)) {
+        yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+      }
+    }
+    checkpointer.done(space.id);
+  }
+  yield { kind: 'checkpoint', state: checkpointer.state(true), final: true };
+}

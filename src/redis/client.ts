@@ -1,0 +1,83 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import type { SourceConfig } from '../config/config.js';
+
+/** One key space: a Redis node whose keys one SCAN cursor walks (a standalone server, or one cluster shard). */
+export interface KeySpace {
+  /** Stable name used in state and checkpoints. */
+  id: string;
+  client: Redis;
+}
+
+/** An open connection to the user's Redis: the key spaces to scan, and how to close them. */
+export interface Connection {
+  spaces: KeySpace[];
+  /** The client for server-wide commands (INFO, PING). */
+  primary: Redis;
+  description: string;
+  close(): Promise<void>;
+}
+
+export function tlsOptions(config: SourceConfig): RedisOptions['tls'] {
+  const tls = config.tls ?? {};
+  const verify = tls.verify_server_certificate !== false;
+  return {
+    ca: tls.ca_certificate || undefined,
+    cert: tls.client_certificate || undefined,
+    key: tls.client_key || undefined,
+    passphrase: tls.client_key_password || undefined,
+    servername: tls.server_name || config.host,
+    rejectUnauthorized: verify,
+    // With verification off, the host name is not checked either (documented opt-out for test servers).
+    ...(verify ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/**
+ * Options shared by every client. The ready check is off because it sends INFO, which least-privilege
+ * users may lack; reconnection is ours (the reader retries from its cursor), so ioredis fails fast.
+ */
+export function baseOptions(config: SourceConfig): RedisOptions {
+  return {
+    host: config.host,
+    port: config.port,
+    username: config.username || undefined,
+    password: config.password || undefined,
+    db: config.db,
+    tls: config.ssl ? tlsOptions(config) : undefined,
+    lazyConnect: true,
+    enableReadyCheck: false,
+    enableOfflineQueue: true,
+    connectTimeout: config.connect_timeout_seconds * 1000,
+    commandTimeout: config.command_timeout_seconds * 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    autoResubscribe: false,
+    autoResendUnfulfilledCommands: false,
+  };
+}
+
+export async function connect(config: SourceConfig): Promise<Connection> {
+  const client = new Redis(baseOptions(config));
+  // ioredis re-emits connection errors as events; the awaited command below carries the error instead.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
+  return {
+    spaces: [{ id: 'standalone', client }],
+    primary: client,
+    description: `${config.host}:${config.port}`,
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
+export function readPem(pathOrPem: string): string {
+  return pathOrPem.includes('-----BEGIN') ? pathOrPem : readFileSync(pathOrPem, 'utf8');
+}

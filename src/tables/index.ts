@@ -1,0 +1,57 @@
+// The eight tables as data: name, schema, primary key, sync modes, and which reader turns Redis into rows.
+import { loadTableSchema } from '../config/spec.js';
+import { hashes, lists, sets, sortedSets } from './collections.js';
+import { keys } from './keys.js';
+import { streams } from './streams.js';
+import { strings } from './strings.js';
+import type { KeyTable } from './types.js';
+
+export type SyncMode = 'full_refresh' | 'incremental';
+
+export interface TableDef {
+  name: string;
+  primaryKey: string[][];
+  syncModes: SyncMode[];
+  cursorField?: string[];
+  /** Absent for server_info, which reads INFO instead of keys. */
+  reader?: KeyTable;
+}
+
+export const TABLES: TableDef[] = [
+  { name: 'keys', primaryKey: [['key_name']], syncModes: ['full_refresh'], reader: keys },
+  { name: 'strings', primaryKey: [['key_name']], syncModes: ['full_refresh'], reader: strings },
+  { name: 'hashes', primaryKey: [['key_name'], ['field']], syncModes: ['full_refresh'], reader: hashes },
+  { name: 'lists', primaryKey: [['key_name'], ['list_index']], syncModes: ['full_refresh'], reader: lists },
+  { name: 'sets', primaryKey: [['key_name'], ['member']], syncModes: ['full_refresh'], reader: sets },
+  { name: 'sorted_sets', primaryKey: [['key_name'], ['member']], syncModes: ['full_refresh'], reader: sortedSets },
+  {
+    name: 'streams',
+    primaryKey: [['key_name'], ['entry_id']],
+    // full_refresh first: Airbyte's acceptance tests take the first mode as the default.
+    syncModes: ['full_refresh', 'incremental'],
+    cursorField: ['entry_id'],
+    reader: streams,
+  },
+  { name: 'server_info', primaryKey: [['section'], ['property']], syncModes: ['full_refresh'] },
+];
+
+export const TABLE_NAMES = TABLES.map((t) => t.name);
+
+export function findTable(name: string): TableDef | undefined {
+  return TABLES.find((t) => t.name === name);
+}
+
+/** The AirbyteStream of a table, as discover prints it. */
+export function airbyteStream(t: TableDef): Record<string, unknown> {
+  const stream: Record<string, unknown> = {
+    name: t.name,
+    json_schema: loadTableSchema(t.name),
+    supported_sync_modes: t.syncModes,
+    source_defined_primary_key: t.primaryKey,
+    // Every table checkpoints (SCAN cursor, or entry IDs), so every table resumes.
+    is_resumable: true,
+    source_defined_cursor: true,
+  };
+  if (t.cursorField) stream.default_cursor_field = t.cursorField;
+  return stream;
+}
