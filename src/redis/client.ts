@@ -57,7 +57,15 @@ export function baseOptions(config: SourceConfig): RedisOptions {
   };
 }
 
+/** Standalone, Cluster (every shard a key space) or Sentinel (the current primary or a replica). */
 export async function connect(config: SourceConfig): Promise<Connection> {
+  const mode = config.deployment?.mode ?? 'standalone';
+  if (mode === 'cluster') return (await import('./cluster.js')).connectCluster(config);
+  if (mode === 'sentinel') return (await import('./sentinel.js')).connectSentinel(config);
+  return connectStandalone(config);
+}
+
+export async function connectStandalone(config: SourceConfig): Promise<Connection> {
   const client = new Redis(baseOptions(config));
   // ioredis re-emits connection errors as events; the awaited command below carries the error instead.
   client.on('error', () => undefined);
