@@ -43,7 +43,6 @@ export function baseOptions(config: SourceConfig): RedisOptions {
     port: config.port,
     username: config.username || undefined,
     password: config.password || undefined,
-    db: config.db,
     tls: config.ssl ? tlsOptions(config) : undefined,
     lazyConnect: true,
     enableReadyCheck: false,
@@ -54,6 +53,8 @@ export function baseOptions(config: SourceConfig): RedisOptions {
     retryStrategy: () => null,
     autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
+    // CLIENT SETINFO needs @connection rights a read-only user may not have.
+    disableClientInfo: true,
   };
 }
 
@@ -67,15 +68,7 @@ export async function connect(config: SourceConfig): Promise<Connection> {
 
 export async function connectStandalone(config: SourceConfig): Promise<Connection> {
   const client = new Redis(baseOptions(config));
-  // ioredis re-emits connection errors as events; the awaited command below carries the error instead.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-  } catch (e) {
-    client.disconnect();
-    throw e;
-  }
+  await open(client, config.db);
   return {
     spaces: [{ id: 'standalone', client }],
     primary: client,
@@ -84,6 +77,28 @@ export async function connectStandalone(config: SourceConfig): Promise<Connectio
       client.disconnect();
     },
   };
+}
+
+/**
+ * Connects, selects the database and pings. ioredis reports the real cause (ECONNREFUSED, WRONGPASS) as an
+ * 'error' event and rejects the pending command with "Connection is closed" or NOAUTH; the cause wins.
+ * SELECT is sent here, not through the db option, because ioredis only emits a failed SELECT as an event
+ * and would go on reading db 0.
+ */
+export async function open(client: Redis, db: number): Promise<void> {
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => {
+    cause ??= e;
+  });
+  try {
+    await client.connect();
+    if (db) await client.select(db);
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    // A rejected AUTH arrives as an event while the next command fails with NOAUTH: the event says why.
+    throw cause ?? e;
+  }
 }
 
 export function readPem(pathOrPem: string): string {
