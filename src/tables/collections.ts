@@ -1,6 +1,6 @@
 // hashes, sets, lists, sorted_sets: one generic shape, windowed by HSCAN/SSCAN cursor or LRANGE/ZRANGE index.
 import { Row, score } from '../encoding.js';
-import type { Command, KeyPosition, KeyTable, Replies, RowContext, Window } from './types.js';
+import type { Command, KeyTable, Replies, RowContext, Window } from './types.js';
 import { ttlOf } from './types.js';
 
 interface KeyMeta {
@@ -8,7 +8,7 @@ interface KeyMeta {
   size: number;
 }
 
-function base(key: Buffer, meta: KeyMeta, ctx: RowContext): Row {
+function base(key: Buffer): Row {
   return new Row().bytes('key_name', key);
 }
 
@@ -56,7 +56,7 @@ export const hashes = scanned('hashes', 'hash', 'hscan', undefined, (key, items,
   const rows: Row[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
     rows.push(
-      base(key, meta, ctx)
+      base(key)
         .bytes('field', items[i])
         .limitedBytes('value', items[i + 1], ctx.maxValueBytes)
         .set('ttl_seconds', meta.ttl)
@@ -69,7 +69,7 @@ export const hashes = scanned('hashes', 'hash', 'hscan', undefined, (key, items,
 
 export const sets = scanned('sets', 'set', 'sscan', 'scard', (key, items, meta, ctx) =>
   items.map((m) =>
-    base(key, meta, ctx)
+    base(key)
       .limitedBytes('member', m, ctx.maxValueBytes)
       .set('set_cardinality', meta.size)
       .set('ttl_seconds', meta.ttl)
@@ -123,7 +123,7 @@ export const lists = ranged(
   (key, from, to) => ['lrange', key, from, to],
   1,
   (key, items, at, index, meta, ctx) =>
-    base(key, meta, ctx)
+    base(key)
       .set('list_index', index)
       .limitedBytes('value', items[at], ctx.maxValueBytes)
       .set('list_length', meta.size)
@@ -139,7 +139,7 @@ export const sortedSets = ranged(
   (key, from, to) => ['zrange', key, from, to, 'WITHSCORES'],
   2,
   (key, items, at, index, meta, ctx) => {
-    const row = base(key, meta, ctx).limitedBytes('member', items[at], ctx.maxValueBytes);
+    const row = base(key).limitedBytes('member', items[at], ctx.maxValueBytes);
     const s = score(items[at + 1].toString());
     // +inf/-inf have no JSON number: null, and the change is said in meta.changes.
     if (s === null) row.nulled('score', 'SOURCE_SERIALIZATION_ERROR');
@@ -153,4 +153,3 @@ export const sortedSets = ranged(
   },
 );
 
-export type { KeyPosition };
