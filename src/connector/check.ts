@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { readJsonFile, parseConfig, type SourceConfig } from '../config/config.js';
-import { ConnectorError } from '../protocol/errors.js';
+import { ConfigError, ConnectorError } from '../protocol/errors.js';
 import { connectionStatus } from '../protocol/messages.js';
 import { redact } from '../protocol/redact.js';
 import type { Sink } from '../protocol/sink.js';
@@ -35,7 +35,8 @@ export async function checkConnection(config: SourceConfig): Promise<string> {
 }
 
 /**
- * check answers one CONNECTION_STATUS: a config or connection problem is FAILED with the reason (exit 0);
+ * check answers one CONNECTION_STATUS: a config or connection problem is FAILED with the reason (exit 0), a config
+ * error preceded by its ERROR trace;
  * a config file that cannot be read at all is a TRACE error (exit 1), as the protocol expects.
  */
 export async function check(sink: Sink, configPath: string): Promise<number> {
@@ -47,6 +48,8 @@ export async function check(sink: Sink, configPath: string): Promise<number> {
     await sink.emit(connectionStatus('SUCCEEDED', message));
   } catch (e) {
     const message = e instanceof ConnectorError ? e.message : `Unexpected error: ${(e as Error).message}`;
+    // A config error is also an ERROR trace (config_error), as the Python CDK does: Airbyte classifies the failure.
+    if (e instanceof ConfigError) await sink.error(e);
     await sink.emit(connectionStatus('FAILED', redact(message)));
   }
   return 0;
