@@ -19,8 +19,8 @@ export function configFor(name: string, redis: RedisInstance): Record<string, un
 }
 
 /** Runs seed-fixtures.mjs as CAT's setup_command does: node <script> <config.json>. */
-export function seedFixtures(redis: RedisInstance): void {
-  const { config } = jsonFiles({ config: configFor('sample_config.json', redis) });
+export function seedFixtures(redis: RedisInstance, overrides: Record<string, unknown> = {}): void {
+  const { config } = jsonFiles({ config: { ...configFor('sample_config.json', redis), ...overrides } });
   const r = spawnSync(process.execPath, [fixturePath('seed-fixtures.mjs'), config], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`seed-fixtures.mjs failed: ${r.stderr}`);
 }
