@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCli, startRedis, type RedisInstance } from '../harness/redis-server.js';
 import { lintCatalog } from './discovery-lints.js';
 import { airbyte, configFor, expectedRecords, fixture, seedFixtures } from './fixtures.js';
+import { ACL_RULE } from './acl-rule.js';
 import * as read from './read-asserts.js';
 
-export const ACL_RULE =
-  'on >PASSWORD ~* resetchannels -@all +@read +scan +info +ping +select +memory|usage +object|encoding +object|refcount +object|idletime';
 const PASSWORD = 'acl-test-password';
 
 let redis: RedisInstance;
