@@ -94,6 +94,8 @@ export async function open(client: Redis, db: number): Promise<void> {
     await client.connect();
     if (db) await client.select(db);
     await client.ping();
+    // A rejected AUTH is only an event: Redis keeps the connection as the default user, so PING can still pass.
+    if (cause) throw cause;
   } catch (e) {
     client.disconnect();
     // A rejected AUTH arrives as an event while the next command fails with NOAUTH: the event says why.
