@@ -47,6 +47,8 @@ describe('connection', () => {
   it('failed: exactly one CONNECTION_STATUS FAILED for a wrong password', async () => {
     const r = await airbyte('check', { config: configFor('invalid_config.json', redis) });
     read.connectionStatus(r.messages, 'FAILED');
+    // The server's default user is open: a failed AUTH must still fail, and say why.
+    expect(r.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus.message).toMatch(/^Authentication failed for user 'cat-no-such-user'/);
     expect(r.stdout).not.toContain('not-the-password');
   });
   it('exception: exactly one TRACE with error.message for a config the spec rejects', async () => {
