@@ -42,6 +42,7 @@ export type TunnelMethod =
     };
 
 export interface SourceConfig {
+  /** Empty when connection_url is given; resolveEndpoint() gives the effective host. */
   host: string;
   port: number;
   db: number;
@@ -168,6 +169,9 @@ export function parseConfig(raw: unknown): SourceConfig {
   if (errors.length > 0) {
     const first = errors.slice(0, 3).map((e) => explain(e, config));
     throw new ConfigError(`Invalid config: ${first.join('; ')}.`);
+  }
+  if (!config.host && !config.connection_url) {
+    throw new ConfigError("Invalid config: 'host' is required (or give 'connection_url').");
   }
   return config as unknown as SourceConfig;
 }

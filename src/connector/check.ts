@@ -4,31 +4,58 @@ import { ConfigError, ConnectorError } from '../protocol/errors.js';
 import { connectionStatus } from '../protocol/messages.js';
 import { redact } from '../protocol/redact.js';
 import type { Sink } from '../protocol/sink.js';
-import { connect } from '../redis/client.js';
+import { connect, resolveEndpoint } from '../redis/client.js';
 import { connectionProblem } from '../redis/errors.js';
+import { type Refusal, refusedCommands } from '../redis/permissions.js';
 
-/** Server version and mode from INFO server, where the user may run INFO. */
+/** Server version and mode: INFO server, or HELLO (which every user may send) where INFO is not permitted. */
 async function describeServer(client: Redis): Promise<string> {
+  let fields: Record<string, string> = {};
   try {
     const info = String(await client.info('server'));
-    const version = /redis_version:(\S+)/.exec(info)?.[1];
-    const mode = /redis_mode:(\S+)/.exec(info)?.[1];
-    return version ? `Redis ${version}${mode ? ` (${mode})` : ''}` : 'Redis';
+    fields = { version: /redis_version:(\S+)/.exec(info)?.[1] ?? '', mode: /redis_mode:(\S+)/.exec(info)?.[1] ?? '' };
   } catch {
-    return 'Redis (INFO not permitted)';
+    try {
+      const hello = (await client.call('hello', '2')) as unknown[];
+      for (let i = 0; i + 1 < hello.length; i += 2) fields[String(hello[i])] = String(hello[i + 1]);
+    } catch {
+      // Redis before 6 without INFO: nothing more to say.
+    }
   }
+  return fields.version ? `Redis ${fields.version}${fields.mode ? ` (${fields.mode})` : ''}` : 'Redis (version unknown)';
 }
 
+function tableList(refusals: Refusal[]): string {
+  return [...new Set(refusals.flatMap((r) => r.tables))].join(', ');
+}
+
+/**
+ * A preflight: connects, then sends every command the tables use once, on a key that does not exist. A
+ * refused command a table cannot do without fails the check, naming it and the ACL rule to add; a refused
+ * metadata command (MEMORY USAGE, OBJECT, INFO) only costs columns or server_info rows, so it is reported.
+ */
 export async function checkConnection(config: SourceConfig): Promise<string> {
   const connection = await connect(config).catch((e) => {
     throw connectionProblem(e, config);
   });
   try {
-    // SCAN is what every key table starts with; a user without it can read nothing.
-    await connection.primary.scan('0', 'COUNT', 1).catch((e) => {
+    const server = await describeServer(connection.primary);
+    const refused = await refusedCommands(connection.primary, config.key_pattern).catch((e) => {
       throw connectionProblem(e, config);
     });
-    return `Connected to ${await describeServer(connection.primary)} at ${connection.description}, db ${config.db}.`;
+    const { username, db } = resolveEndpoint(config);
+    const who = username ? `user '${username}'` : 'the default user';
+    const blocking = refused.filter((r) => !r.degraded);
+    if (blocking.length > 0) {
+      const commands = blocking.map((r) => r.command);
+      throw new ConfigError(
+        `Connected to ${server} at ${connection.description}, but ${who} may not run ${commands.join(', ')} ` +
+          `(${blocking[0].reason}), which the ${tableList(blocking)} table(s) need. ` +
+          `Add '+@read' to the user's ACL rule (ACL SETUSER ${username || 'default'} +@read), or at least ${commands.map((c) => `+${c.toLowerCase()}`).join(' ')}.`,
+      );
+    }
+    const notes = refused.map((r) => `${r.command} is not permitted (${r.degraded}; add '${r.grant}' to have it)`);
+    return `Connected to ${server} at ${connection.description}, db ${db}, as ${who}.${notes.length ? ` ${notes.join('; ')}.` : ''}`;
   } finally {
     await connection.close();
   }

@@ -2,8 +2,9 @@ import type { Row } from '../encoding.js';
 import { stateKey } from '../encoding.js';
 import type { KeySpace } from '../redis/client.js';
 import { connectionFailure, pipelined } from '../redis/pipeline.js';
+import { refusal, refusalIn } from '../redis/permissions.js';
 import { KeyScanner } from '../redis/scan.js';
-import type { KeyPosition, KeyTable, RowContext } from '../tables/types.js';
+import type { Command, KeyPosition, KeyTable, RowContext } from '../tables/types.js';
 
 export type ReadEvent =
   | { kind: 'rows'; rows: Row[] }
@@ -36,9 +37,9 @@ export interface KeySpaceRead {
 
 const direct = <T>(_what: string, fn: () => Promise<T>) => fn();
 
-async function checked(space: KeySpace, commands: Parameters<typeof pipelined>[1]) {
+async function checked(space: KeySpace, commands: Command[], table: string) {
   const replies = await pipelined(space.client, commands);
-  const failure = connectionFailure(replies);
+  const failure = connectionFailure(replies) ?? refusalIn(commands, replies, table);
   if (failure) throw failure;
   return replies;
 }
@@ -56,7 +57,11 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
   let resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
   do {
     const pageCursor = cursor;
-    const page = await step('SCAN', () => scanner.page(pageCursor));
+    const page = await step('SCAN', () =>
+      scanner.page(pageCursor).catch((e: Error) => {
+        throw refusal('scan', e, table.name) ?? e;
+      }),
+    );
     let keys = page.keys;
     const names = keys.map(stateKey);
     let resumeAt: KeyPosition | undefined;
@@ -73,7 +78,7 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
     ctx.scannedAt = Math.floor(Date.now() / 1000);
     const starts = names.map((n, i) => (i === 0 && resumeAt !== undefined ? resumeAt : r.startFor?.(n)));
     const heads = keys.map((k, i) => table.head(k, starts[i], r.batchSize, ctx));
-    const replies = await step(`read of ${keys.length} keys`, () => checked(space, heads.flat()));
+    const replies = await step(`read of ${keys.length} keys`, () => checked(space, heads.flat(), table.name));
     let at = 0;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
@@ -90,7 +95,7 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
         const next = window.next;
         if (next === null || !table.next || !table.parseNext) break;
         const command = table.next(key, next, r.batchSize);
-        const reply = await step(`read of ${names[i]}`, () => checked(space, [command]));
+        const reply = await step(`read of ${names[i]}`, () => checked(space, [command], table.name));
         if (reply[0][0]) break; // the key changed type or vanished mid-read: what was read stays, no phantom rows
         window = table.parseNext(key, reply[0][1], next, r.batchSize, ctx);
       }

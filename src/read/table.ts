@@ -37,7 +37,9 @@ export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent>
   if (!reader) {
     const now = Math.floor(Date.now() / 1000);
     const info = await (t.step ?? ((_w, fn) => fn()))('INFO', () => readInfo(t.connection.primary));
-    yield { kind: 'rows', rows: infoRows(info, now) };
+    // A server that refuses INFO (ACL or rename-command) yields no rows, like any table with nothing to read.
+    if (info === null) t.warn('INFO is not permitted on this server (add +info to the ACL user); the server_info table has no rows.');
+    else yield { kind: 'rows', rows: infoRows(info, now) };
     yield { kind: 'checkpoint', state: checkpointer.state(true), final: true };
     return;
   }

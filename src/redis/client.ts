@@ -1,6 +1,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../config/config.js';
+import { ConfigError } from '../protocol/errors.js';
+import { type Endpoint, resolveEndpoint } from './endpoint.js';
+import { tunnelForwardProblem } from './errors.js';
+import { openTunnel, usesTunnel } from './tunnel.js';
+
+export { type Endpoint, resolveEndpoint, tlsOptions } from './endpoint.js';
 
 /** One key space: a Redis node whose keys one SCAN cursor walks (a standalone server, or one cluster shard). */
 export interface KeySpace {
@@ -18,34 +23,22 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export function tlsOptions(config: SourceConfig): RedisOptions['tls'] {
-  const tls = config.tls ?? {};
-  const verify = tls.verify_server_certificate !== false;
-  return {
-    ca: tls.ca_certificate || undefined,
-    cert: tls.client_certificate || undefined,
-    key: tls.client_key || undefined,
-    passphrase: tls.client_key_password || undefined,
-    servername: tls.server_name || config.host,
-    rejectUnauthorized: verify,
-    // With verification off, the host name is not checked either (documented opt-out for test servers).
-    ...(verify ? {} : { checkServerIdentity: () => undefined }),
-  };
-}
-
 /**
- * Options shared by every client. The ready check is off because it sends INFO, which least-privilege
- * users may lack; reconnection is ours (the reader retries from its cursor), so ioredis fails fast.
+ * Options shared by every client, for the endpoint resolveEndpoint() gives (URL or fields). The ready
+ * check is off because it sends INFO, and client info off because CLIENT SETINFO is one more command a
+ * least-privilege user need not have; reconnection is ours (the reader retries from its cursor).
  */
-export function baseOptions(config: SourceConfig): RedisOptions {
+export function baseOptions(config: SourceConfig, endpoint: Endpoint = resolveEndpoint(config)): RedisOptions {
   return {
-    host: config.host,
-    port: config.port,
-    username: config.username || undefined,
-    password: config.password || undefined,
-    tls: config.ssl ? tlsOptions(config) : undefined,
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.username,
+    password: endpoint.password,
+    db: endpoint.db,
+    tls: endpoint.tls,
     lazyConnect: true,
     enableReadyCheck: false,
+    disableClientInfo: true,
     enableOfflineQueue: true,
     connectTimeout: config.connect_timeout_seconds * 1000,
     commandTimeout: config.command_timeout_seconds * 1000,
@@ -53,56 +46,64 @@ export function baseOptions(config: SourceConfig): RedisOptions {
     retryStrategy: () => null,
     autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
-    // CLIENT SETINFO needs @connection rights a read-only user may not have.
-    disableClientInfo: true,
   };
 }
 
 /** Standalone, Cluster (every shard a key space) or Sentinel (the current primary or a replica). */
 export async function connect(config: SourceConfig): Promise<Connection> {
   const mode = config.deployment?.mode ?? 'standalone';
+  if (mode !== 'standalone' && usesTunnel(config)) {
+    throw new ConfigError(`An SSH tunnel reaches one host and port: it is supported for deployment mode 'standalone', not '${mode}'.`);
+  }
   if (mode === 'cluster') return (await import('./cluster.js')).connectCluster(config);
   if (mode === 'sentinel') return (await import('./sentinel.js')).connectSentinel(config);
   return connectStandalone(config);
 }
 
-export async function connectStandalone(config: SourceConfig): Promise<Connection> {
-  const client = new Redis(baseOptions(config));
-  await open(client, config.db);
-  return {
-    spaces: [{ id: 'standalone', client }],
-    primary: client,
-    description: `${config.host}:${config.port}`,
-    close: async () => {
-      client.disconnect();
-    },
-  };
-}
-
 /**
- * Connects, selects the database and pings. ioredis reports the real cause (ECONNREFUSED, WRONGPASS) as an
- * 'error' event and rejects the pending command with "Connection is closed" or NOAUTH; the cause wins.
- * SELECT is sent here, not through the db option, because ioredis only emits a failed SELECT as an event
- * and would go on reading db 0.
+ * Connects, authenticates and selects the database, or throws the error that says why not: ioredis
+ * reports the cause (TLS, AUTH…) as an 'error' event and rejects connect() with a bare "Connection is closed".
  */
-export async function open(client: Redis, db: number): Promise<void> {
+export async function openClient(options: RedisOptions, db: number): Promise<Redis> {
+  // SELECT is ours: ioredis would only emit an event when it fails, and the read would go to database 0.
+  const client = new Redis({ ...options, db: undefined });
   let cause: Error | undefined;
   client.on('error', (e: Error) => {
     cause ??= e;
   });
   try {
     await client.connect();
-    if (db) await client.select(db);
-    await client.ping();
-    // A rejected AUTH is only an event: Redis keeps the connection as the default user, so PING can still pass.
-    if (cause) throw cause;
+    // PING proves AUTH went through; NOPERM does too (a least-privilege user need not have PING).
+    await client.ping().catch((e: Error) => {
+      if (!/^NOPERM/.test(e.message)) throw e;
+    });
+    if (db !== 0) await client.select(db);
   } catch (e) {
     client.disconnect();
-    // A rejected AUTH arrives as an event while the next command fails with NOAUTH: the event says why.
-    throw cause ?? e;
+    throw cause && /Connection is closed/.test((e as Error).message) ? cause : e;
   }
+  return client;
 }
 
-export function readPem(pathOrPem: string): string {
-  return pathOrPem.includes('-----BEGIN') ? pathOrPem : readFileSync(pathOrPem, 'utf8');
+export async function connectStandalone(config: SourceConfig): Promise<Connection> {
+  const endpoint = resolveEndpoint(config);
+  const tunnel = await openTunnel(config, endpoint);
+  const where = `${endpoint.host}:${endpoint.port}${tunnel ? ` through SSH bastion ${tunnel.bastion}` : ''}`;
+  let client: Redis;
+  try {
+    const at = tunnel ? { host: tunnel.host, port: tunnel.port } : {};
+    client = await openClient({ ...baseOptions(config, endpoint), ...at }, endpoint.db);
+  } catch (e) {
+    await tunnel?.close();
+    throw tunnel?.forwardError ? tunnelForwardProblem(tunnel, endpoint, tunnel.forwardError) : e;
+  }
+  return {
+    spaces: [{ id: 'standalone', client }],
+    primary: client,
+    description: where,
+    close: async () => {
+      client.disconnect();
+      await tunnel?.close();
+    },
+  };
 }

@@ -1,16 +1,23 @@
 import type { Redis } from 'ioredis';
 import { Row } from '../encoding.js';
+import { commandRefused } from '../redis/permissions.js';
 
-/** INFO everything (all sections, modules too) where the server knows it; older servers: INFO all, then INFO. */
-export async function readInfo(client: Redis): Promise<string> {
-  for (const section of ['everything', 'all']) {
+/**
+ * INFO everything (all sections, modules too) where the server knows it; older servers: INFO all, then INFO.
+ * Null when the server refuses INFO itself (ACL without +info, or renamed as managed services do).
+ */
+export async function readInfo(client: Redis): Promise<string | null> {
+  for (const section of ['everything', 'all', undefined]) {
     try {
-      return ((await client.callBuffer('info', section)) as Buffer).toString('utf8');
+      const args = section ? [section] : [];
+      return ((await client.callBuffer('info', ...args)) as Buffer).toString('utf8');
     } catch (e) {
-      if (!/syntax|wrong number|unknown/i.test((e as Error).message)) throw e;
+      const message = (e as Error).message;
+      if (commandRefused(message) && !/unknown subcommand|syntax/i.test(message)) return null;
+      if (!section || !/syntax|wrong number|unknown/i.test(message)) throw e;
     }
   }
-  return ((await client.callBuffer('info')) as Buffer).toString('utf8');
+  return null;
 }
 
 /** Sections come from INFO's own "# Section" headers; values are kept exactly as printed. */
