@@ -21,6 +21,11 @@ function endpointOf(config: SourceConfig): Partial<Endpoint> {
   }
 }
 
+/** OpenSSL's reason without its file and line noise: "ssl3_read_bytes:tlsv13 alert certificate required" → the alert. */
+function short(msg: string): string {
+  return /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1]?.trim() ?? msg.trim();
+}
+
 /** TLS failures, each with the config field that fixes it. Undefined when the error is not about TLS. */
 function tlsProblem(code: string, msg: string, config: SourceConfig, where: string): ConfigError | undefined {
   const name = config.tls?.server_name || where.replace(/:\d+$/, '');
@@ -41,7 +46,7 @@ function tlsProblem(code: string, msg: string, config: SourceConfig, where: stri
   }
   if (/certificate required|CERTIFICATE_REQUIRED|peer did not return a certificate|alert handshake failure|alert bad certificate|unknown ca/i.test(code + ' ' + msg)) {
     return new ConfigError(
-      `TLS failure at ${where}: the server requires a client certificate it trusts (mutual TLS) and refused ours (${msg}). Set 'tls.client_certificate' and 'tls.client_key' to a certificate signed by the CA the server trusts.`,
+      `TLS failure at ${where}: the server requires a client certificate it trusts (mutual TLS) and refused the connection (${short(msg)}). Set 'tls.client_certificate' and 'tls.client_key' to a certificate signed by the CA the server trusts.`,
       msg,
     );
   }
@@ -101,6 +106,23 @@ export function connectionProblem(err: unknown, config: SourceConfig): Connector
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(msg)) {
     return new ConfigError(`The host in ${where} could not be resolved: check 'host'.`, msg);
+  }
+  const tlsOn = !!endpoint.tls;
+  if (tlsOn && (code === 'ETIMEDOUT' || /timed? ?out/i.test(msg))) {
+    return new TransientError(
+      `Timed out connecting to ${where} after ${config.connect_timeout_seconds} s, in the TCP connection or the TLS handshake: check the host, port and firewall; if this is a plain Redis port (no TLS), set 'ssl' to false and use redis://.`,
+      msg,
+    );
+  }
+  // TLS 1.3 finishes the client's handshake before the server checks its certificate; the server's refusal
+  // then arrives as a reset connection, often before its alert can be read.
+  if (tlsOn && /Connection is closed|ECONNRESET|socket hang up|EPIPE/i.test(msg + code)) {
+    return new ConfigError(
+      endpoint.tls?.cert
+        ? `The server at ${where} closed the TLS connection right after the handshake: it does not accept the client certificate. Check that 'tls.client_certificate' is signed by a CA the server trusts (tls-ca-cert-file).`
+        : `The server at ${where} closed the TLS connection right after the handshake: it requires a client certificate (mutual TLS). Set 'tls.client_certificate' and 'tls.client_key'.`,
+      msg,
+    );
   }
   if (code === 'ETIMEDOUT' || /timed? ?out/i.test(msg)) {
     return new TransientError(
