@@ -23,6 +23,7 @@ beforeAll(async () => {
       `requirepass ${legacy}`,
       `user airbyte on >${airbyte} ${LEAST_PRIVILEGE}`,
       `user selector on >${airbyte} ${LEAST_PRIVILEGE} +select`,
+      `user prefixed on >${airbyte} ~user:* resetchannels -@all +@read +info`,
       `user nometa on >${nometa} ~* resetchannels -@all +@read -memory -object`,
       `user noread on >${noread} ~* resetchannels -@all +@read -xrange -hscan +info`,
     ],
@@ -99,5 +100,16 @@ describe('ACL users and least privilege', () => {
     const { status, message } = await check({ connection_url: `redis://selector:${encodeURIComponent(airbyte)}@127.0.0.1:${acl.port}/3` }, secrets);
     expect(status, message).toBe('SUCCEEDED');
     expect(message).toMatch(/db 3, as user 'selector'/);
+  });
+
+  it('a user whose ACL key pattern excludes keys the key_pattern matches fails check and read, naming key_pattern', async () => {
+    await expectCheckFails(as('prefixed', airbyte), secrets, /ACL key patterns .* do not cover 'key_pattern'/);
+    const { status, message } = await check({ ...as('prefixed', airbyte), key_pattern: 'user:*' }, secrets);
+    expect(status, message).toBe('SUCCEEDED');
+    const result = await read(as('prefixed', airbyte), secrets, ['strings', 'hashes']);
+    expect(result.code).toBe(1);
+    const errors = traces(result, 'ERROR').map((t) => t.trace.error.message);
+    expect(errors).toHaveLength(2);
+    for (const e of errors) expect(e).toMatch(/do not cover 'key_pattern'/);
   });
 });

@@ -6,7 +6,7 @@ import { redact } from '../protocol/redact.js';
 import type { Sink } from '../protocol/sink.js';
 import { connect, resolveEndpoint } from '../redis/client.js';
 import { connectionProblem } from '../redis/errors.js';
-import { type Refusal, refusedCommands } from '../redis/permissions.js';
+import { keyAccessProblem, type Refusal, refusedCommands } from '../redis/permissions.js';
 
 /** Server version and mode: INFO server, or HELLO (which every user may send) where INFO is not permitted. */
 async function describeServer(client: Redis): Promise<string> {
@@ -54,6 +54,10 @@ export async function checkConnection(config: SourceConfig): Promise<string> {
           `Add '+@read' to the user's ACL rule (ACL SETUSER ${username || 'default'} +@read), or at least ${commands.map((c) => `+${c.toLowerCase()}`).join(' ')}.`,
       );
     }
+    const keyProblem = await keyAccessProblem(connection.primary, config.key_pattern).catch((e) => {
+      throw connectionProblem(e, config);
+    });
+    if (keyProblem) throw keyProblem;
     const notes = refused.map((r) => `${r.command} is not permitted (${r.degraded}; add '${r.grant}' to have it)`);
     return `Connected to ${server} at ${connection.description}, db ${db}, as ${who}.${notes.length ? ` ${notes.join('; ')}.` : ''}`;
   } finally {

@@ -96,8 +96,30 @@ export function refusalIn(commands: Command[], replies: Replies, table: string):
   return undefined;
 }
 
+/** NOPERM for a key rather than a command: the user's ACL key patterns (~user:*) exclude it. */
+export function keyRefused(message: string): boolean {
+  return /^NOPERM/.test(message) && /access .*key/i.test(message);
+}
+
+function keyPatternError(message: string): ConfigError {
+  return new ConfigError(
+    `Redis refused to let this user read some keys SCAN returns (${message.split('\n')[0]}): its ACL key patterns (~…) do not cover 'key_pattern'. ` +
+      `Set 'key_pattern' (or table_options) to the keys the user may read, or widen the user's key pattern (~*, or %R~* for read-only).`,
+    message,
+  );
+}
+
+/** A SCAN page's first keys, each asked TYPE: a key the user may not read fails the preflight like a missing command. */
+export async function keyAccessProblem(client: Redis, pattern: string): Promise<ConfigError | undefined> {
+  const [, keys] = (await client.callBuffer('scan', '0', 'MATCH', pattern, 'COUNT', 100)) as [Buffer, Buffer[]];
+  const replies = await pipelined(client, keys.slice(0, 100).map((k) => ['type', k] as Command));
+  const denied = replies.find(([err]) => err && keyRefused(err.message));
+  return denied ? keyPatternError(denied[0]!.message) : undefined;
+}
+
 /** The error for one refused command, or undefined when the error is about something else. */
 export function refusal(command: string, err: Error, table: string): ConfigError | undefined {
+  if (keyRefused(err.message)) return keyPatternError(err.message);
   if (!commandRefused(err.message)) return undefined;
   const name = command.toLowerCase();
   return new ConfigError(
