@@ -26,7 +26,7 @@ describe('parseConfig', () => {
   });
 
   it('names the field and what is wrong with it', () => {
-    expect(fails({})).toBe("Invalid config: 'host' is required.");
+    expect(fails({})).toBe("Invalid config: 'host' is required (or give 'connection_url').");
     expect(fails({ host: 'h', port: 70000 })).toMatch(/'port' must be <= 65535 \(got 70000\)/);
     expect(fails({ host: 'h', ssl: 'maybe' })).toMatch(/'ssl' must be boolean/);
     expect(fails({ host: 'h', table_options: { hashes: { batch_size: 0 } } })).toMatch(/'table_options.hashes.batch_size' must be >= 1/);

@@ -26,7 +26,8 @@ export interface Connection {
 /**
  * Options shared by every client, for the endpoint resolveEndpoint() gives (URL or fields). The ready
  * check is off because it sends INFO, and client info off because CLIENT SETINFO is one more command a
- * least-privilege user need not have; reconnection is ours (the reader retries from its cursor).
+ * least-privilege user need not have; reconnection is ours (the reader retries from its cursor). The
+ * database is selected by open(), not here.
  */
 export function baseOptions(config: SourceConfig, endpoint: Endpoint = resolveEndpoint(config)): RedisOptions {
   return {
@@ -34,7 +35,6 @@ export function baseOptions(config: SourceConfig, endpoint: Endpoint = resolveEn
     port: endpoint.port,
     username: endpoint.username,
     password: endpoint.password,
-    db: endpoint.db,
     tls: endpoint.tls,
     lazyConnect: true,
     enableReadyCheck: false,
@@ -63,12 +63,12 @@ export async function connect(config: SourceConfig): Promise<Connection> {
 }
 
 /**
- * Connects, authenticates and selects the database, or throws the error that says why not: ioredis
- * reports the cause (TLS, AUTH…) as an 'error' event and rejects connect() with a bare "Connection is closed".
+ * Connects, authenticates and selects the database, or throws the error that says why not. ioredis reports
+ * the real cause (ECONNREFUSED, TLS, WRONGPASS) as an 'error' event and rejects the pending command with
+ * "Connection is closed" or NOAUTH; the cause wins. SELECT is sent here, not through the db option, because
+ * ioredis only emits a failed SELECT as an event and would go on reading db 0.
  */
-export async function openClient(options: RedisOptions, db: number): Promise<Redis> {
-  // SELECT is ours: ioredis would only emit an event when it fails, and the read would go to database 0.
-  const client = new Redis({ ...options, db: undefined });
+export async function open(client: Redis, db: number): Promise<void> {
   let cause: Error | undefined;
   client.on('error', (e: Error) => {
     cause ??= e;
@@ -80,13 +80,11 @@ export async function openClient(options: RedisOptions, db: number): Promise<Red
     await client.dbsize().catch((e: Error) => {
       if (!/^NOPERM/.test(e.message)) throw e;
     });
-    if (db !== 0) await client.select(db);
+    if (db) await client.select(db);
   } catch (e) {
     client.disconnect();
-    // The first error event is the root cause (a refused AUTH makes the next command fail with NOAUTH).
     throw cause ?? e;
   }
-  return client;
 }
 
 export async function connectStandalone(config: SourceConfig): Promise<Connection> {
@@ -96,7 +94,8 @@ export async function connectStandalone(config: SourceConfig): Promise<Connectio
   let client: Redis;
   try {
     const at = tunnel ? { host: tunnel.host, port: tunnel.port } : {};
-    client = await openClient({ ...baseOptions(config, endpoint), ...at }, endpoint.db);
+    client = new Redis({ ...baseOptions(config, endpoint), ...at });
+    await open(client, endpoint.db);
   } catch (e) {
     await tunnel?.close();
     throw tunnel?.forwardError ? tunnelForwardProblem(tunnel, endpoint, tunnel.forwardError) : e;
