@@ -81,6 +81,8 @@ export async function open(client: Redis, db: number): Promise<void> {
       if (!/^NOPERM/.test(e.message)) throw e;
     });
     if (db) await client.select(db);
+    // A rejected AUTH is only an event: Redis keeps the connection as the default user, so DBSIZE can pass.
+    if (cause) throw cause;
   } catch (e) {
     client.disconnect();
     throw cause ?? e;
