@@ -65,4 +65,8 @@ describe('SSH tunnel', () => {
     const closed = await freePort();
     await expectCheckFails({ ...through(keyTunnel()), port: closed }, secrets, new RegExp(`bastion 127\\.0\\.0\\.1:${sshd.port} could not reach Redis at 127\\.0\\.0\\.1:${closed}`));
   });
+
+  it('refuses a tunnel for Cluster and Sentinel, whose nodes a single forward cannot reach', async () => {
+    await expectCheckFails({ ...through(keyTunnel()), deployment: { mode: 'cluster' } }, secrets, /SSH tunnel .* 'standalone', not 'cluster'/);
+  });
 });
