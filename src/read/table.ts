@@ -4,15 +4,17 @@ import type { Row } from '../encoding.js';
 import type { Connection } from '../redis/client.js';
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { infoRows, readInfo } from '../tables/server-info.js';
+import { trimAware } from '../tables/stream-trim.js';
 import type { RowContext } from '../tables/types.js';
 import { type Checkpointer, EntryIdCheckpointer, SnapshotCheckpointer } from './checkpoint.js';
+import type { KeyChange } from './changes.js';
 import { readKeySpace } from './keyspace.js';
 
 export type TableEvent =
   | { kind: 'rows'; rows: Row[] }
   /** The read moved to a point it can resume from; `state` is the stream_state blob. */
   | { kind: 'checkpoint'; state: Record<string, unknown>; final: boolean }
-  | { kind: 'vanished'; key: string };
+  | { kind: 'vanished'; key: string; change?: KeyChange };
 
 export interface TableRead {
   connection: Connection;
@@ -33,7 +35,8 @@ export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved
 /** Reads one table across every key space, yielding rows and, after the rows they cover, checkpoints. */
 export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent> {
   const checkpointer: Checkpointer = checkpointerFor(t);
-  const reader = t.table.reader;
+  // Streams read from a saved entry ID check whether they were trimmed past it.
+  const reader = t.table.reader?.redisType === 'stream' ? trimAware(t.table.reader) : t.table.reader;
   if (!reader) {
     const now = Math.floor(Date.now() / 1000);
     const info = await (t.step ?? ((_w, fn) => fn()))('INFO', () => readInfo(t.connection.primary));
