@@ -17,6 +17,27 @@ export interface Checkpointer {
 
 const COMPLETE = '__ab_full_refresh_sync_complete';
 
+/** SCAN, HSCAN and SSCAN cursors are unsigned 64-bit numbers in decimal. */
+function isCursor(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n;
+}
+
+/** What a window position inside a key is, per table: a saved state of the wrong kind is refused up front. */
+const POSITIONS: Record<string, string> = {
+  hashes: 'an HSCAN cursor string',
+  sets: 'an SSCAN cursor string',
+  lists: 'a list index',
+  sorted_sets: 'a rank',
+  streams: 'an entry ID',
+};
+
+function positionFits(stream: string, p: unknown): boolean {
+  if (stream === 'lists' || stream === 'sorted_sets') return Number.isSafeInteger(p) && (p as number) >= 0;
+  if (stream === 'hashes' || stream === 'sets') return isCursor(p);
+  if (stream === 'streams') return isEntryId(p);
+  return false;
+}
+
 interface SpaceState {
   cursor: string;
   key?: string;
@@ -39,10 +60,14 @@ export class SnapshotCheckpointer implements Checkpointer {
     }
     for (const [id, s] of Object.entries(scan as Record<string, any>)) {
       const ok =
-        s && typeof s === 'object' && typeof s.cursor === 'string' && /^\d{1,20}$/.test(s.cursor) &&
+        s && typeof s === 'object' && isCursor(s.cursor) &&
         (s.key === undefined || typeof s.key === 'string') &&
-        (s.position === undefined || s.position === null || typeof s.position === 'string' || Number.isSafeInteger(s.position));
-      if (!ok) throw new ConfigError(`Malformed state for stream '${stream}': scan.${id} must be {"cursor": "<digits>", ...}.`);
+        (s.position === undefined || s.position === null || positionFits(stream, s.position));
+      if (!ok) {
+        throw new ConfigError(
+          `Malformed state for stream '${stream}': scan.${id.slice(0, 60)} must be {"cursor": "<digits>", "key"?: "...", "position"?: ${POSITIONS[stream] ?? 'a window position'}}.`,
+        );
+      }
       this.spaces[id] = { ...s, position: s.position ?? undefined };
     }
   }
