@@ -12,6 +12,9 @@ export interface Checkpointer {
   apply(spaceId: string, event: ReadEvent): boolean;
   done(spaceId: string): void;
   isDone?(spaceId: string): boolean;
+  /** The server behind a key space; true when a saved cursor had to be dropped because it changed. */
+  identify?(spaceId: string, server: string | undefined): boolean;
+  restart?(spaceId: string): void;
   state(final: boolean): Record<string, unknown>;
 }
 
@@ -43,6 +46,8 @@ interface SpaceState {
   key?: string;
   position?: KeyPosition;
   done?: boolean;
+  /** run_id of the server the cursor came from: a cursor means nothing to another server process. */
+  server?: string;
 }
 
 /**
@@ -62,6 +67,7 @@ export class SnapshotCheckpointer implements Checkpointer {
       const ok =
         s && typeof s === 'object' && isCursor(s.cursor) &&
         (s.key === undefined || typeof s.key === 'string') &&
+        (s.server === undefined || (typeof s.server === 'string' && /^\w{1,64}$/.test(s.server))) &&
         (s.position === undefined || s.position === null || positionFits(stream, s.position));
       if (!ok) {
         throw new ConfigError(
@@ -83,13 +89,33 @@ export class SnapshotCheckpointer implements Checkpointer {
     return this.spaces[spaceId]?.done === true;
   }
 
+  private readonly servers: Record<string, string | undefined> = {};
+
+  /**
+   * Names the server now behind a key space. A saved cursor from another server process is dropped
+   * (true: the space starts over); unknown on either side (INFO not permitted) keeps it.
+   */
+  identify(spaceId: string, server: string | undefined): boolean {
+    this.servers[spaceId] = server;
+    const saved = this.spaces[spaceId];
+    if (!saved || saved.done || !saved.server || !server || saved.server === server) return false;
+    delete this.spaces[spaceId];
+    return true;
+  }
+
+  /** Starts a key space over from cursor 0 (its server changed mid-read). */
+  restart(spaceId: string): void {
+    delete this.spaces[spaceId];
+  }
+
   apply(spaceId: string, event: ReadEvent): boolean {
+    const server = this.servers[spaceId];
     if (event.kind === 'key' && event.more) {
-      this.spaces[spaceId] = { cursor: event.pageCursor, key: event.key, position: event.position ?? undefined };
+      this.spaces[spaceId] = { cursor: event.pageCursor, key: event.key, position: event.position ?? undefined, server };
       return true;
     }
     if (event.kind === 'page') {
-      this.spaces[spaceId] = event.next === '0' ? { cursor: '0', done: true } : { cursor: event.next };
+      this.spaces[spaceId] = event.next === '0' ? { cursor: '0', done: true } : { cursor: event.next, server };
       return true;
     }
     return false;

@@ -9,6 +9,7 @@ import type { RowContext } from '../tables/types.js';
 import { type Checkpointer, EntryIdCheckpointer, SnapshotCheckpointer } from './checkpoint.js';
 import type { KeyChange } from './changes.js';
 import { readKeySpace } from './keyspace.js';
+import { guardIdentity, runId, ServerChanged } from './server-identity.js';
 
 export type TableEvent =
   | { kind: 'rows'; rows: Row[] }
@@ -53,23 +54,40 @@ export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent>
     disabled: new Set(),
     warn: t.warn,
   };
+  const step = t.step ?? (<T>(_what: string, fn: () => Promise<T>) => fn());
   for (const space of t.connection.spaces) {
     if (checkpointer.isDone?.(space.id)) continue;
-    const events = readKeySpace({
-      space,
-      table: reader,
-      pattern: opts.key_pattern,
-      batchSize: opts.batch_size,
-      ctx,
-      start: checkpointer.start(space.id),
-      startFor: checkpointer.startFor ? (key) => checkpointer.startFor!(key) : undefined,
-      step: t.step,
-    });
-    for await (const event of events) {
-      if (event.kind === 'rows') yield event;
-      else if (event.kind === 'vanished') yield event;
-      else if (checkpointer.apply(space.id, event)) {
-        yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+    let identity = await step('INFO server', () => runId(space.client));
+    if (checkpointer.identify?.(space.id, identity)) {
+      t.warn(`Key space ${space.id}: the saved SCAN cursor came from another server process (restart or failover); it is read from the start.`);
+    }
+    for (let rescans = 0; ; rescans++) {
+      try {
+        const events = readKeySpace({
+          space,
+          table: reader,
+          pattern: opts.key_pattern,
+          batchSize: opts.batch_size,
+          ctx,
+          start: checkpointer.start(space.id),
+          startFor: checkpointer.startFor ? (key) => checkpointer.startFor!(key) : undefined,
+          step: guardIdentity(space.client, identity, step),
+        });
+        for await (const event of events) {
+          if (event.kind === 'rows') yield event;
+          else if (event.kind === 'vanished') yield event;
+          else if (checkpointer.apply(space.id, event)) {
+            yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+          }
+        }
+        break;
+      } catch (e) {
+        if (!(e instanceof ServerChanged) || rescans >= t.config.max_retries) throw e;
+        // At least once: rows already emitted may come again, none is skipped.
+        t.warn(`Key space ${space.id}: ${e.message}; its SCAN cursor is void there, so it is read again from the start (rows may repeat).`);
+        checkpointer.restart?.(space.id);
+        checkpointer.identify?.(space.id, e.after);
+        identity = e.after;
       }
     }
     checkpointer.done(space.id);
