@@ -18,33 +18,28 @@ function text(v: unknown): string | undefined {
 }
 
 /**
- * Redis 7 counts what the server deleted: max-deleted-entry-id after the saved ID means entries the
- * sync never read are gone. entries-added − length is every entry deleted from the stream, an upper
- * bound on those lost (Redis keeps no count per ID range). Before Redis 7 only the first entry tells.
+ * Trimming (MAXLEN/MINID) removes the oldest entries: a first entry after the saved ID means everything
+ * between them is gone. Redis 7 counts deletions (entries-added − length) but not per ID range, so the
+ * count is an upper bound; XDEL after the saved ID shows in max-deleted-entry-id. Before Redis 7 only
+ * the first entry tells, without a count.
  */
 export function trimWarning(name: string, saved: string, info: unknown): string | undefined {
   const f = infoFields(info);
   const first = f.get('first-entry');
   const firstId = Array.isArray(first) && first.length > 0 ? String(first[0]) : undefined;
-  const from = firstId ? `the oldest entry still there, ${firstId}` : 'the next entry added (the stream is empty)';
+  const lastId = text(f.get('last-generated-id'));
   const maxDeleted = text(f.get('max-deleted-entry-id'));
+  const added = Number(f.get('entries-added'));
+  const deleted = Number.isFinite(added) ? added - Number(f.get('length')) : undefined;
   const key = JSON.stringify(name).slice(0, 120);
-  if (maxDeleted !== undefined && isEntryId(maxDeleted)) {
-    if (compareEntryIds(maxDeleted, saved) <= 0) return undefined;
-    const added = Number(f.get('entries-added'));
-    const length = Number(f.get('length'));
-    const deleted = added - length;
-    return (
-      `Stream key ${key}: entries after the saved entry ID ${saved} were trimmed or deleted before this sync read them ` +
-      `(the last deleted is ${maxDeleted}); the read continues from ${from}. Redis counts ${deleted} entries deleted ` +
-      `from this stream in all (entries-added ${added}, length ${length}); up to ${deleted} entries were lost to this sync.`
-    );
+  const count = deleted === undefined ? 'this server does not count deleted entries (Redis 7 does)' : `up to ${deleted} entries were lost (Redis counts ${deleted} deleted from this stream in all)`;
+  const trimmedPast = firstId ? compareEntryIds(firstId, saved) > 0 : lastId !== undefined && isEntryId(lastId) && compareEntryIds(lastId, saved) > 0;
+  if (trimmedPast) {
+    const from = firstId ? `the oldest entry still there, ${firstId}` : 'the next entry added (the stream is now empty)';
+    return `Stream key ${key}: the stream was trimmed past the saved entry ID ${saved}; the read continues from ${from}. Entries between them were never read: ${count}.`;
   }
-  if (firstId && compareEntryIds(firstId, saved) > 0) {
-    return (
-      `Stream key ${key}: the stream was trimmed past the saved entry ID ${saved}; the read continues from ${from}. ` +
-      `Entries between them may have been lost (this server does not count deleted entries; Redis 7 does).`
-    );
+  if (maxDeleted !== undefined && isEntryId(maxDeleted) && compareEntryIds(maxDeleted, saved) > 0) {
+    return `Stream key ${key}: entries after the saved entry ID ${saved} were deleted (XDEL) before this sync read them, the last one ${maxDeleted}: ${count}.`;
   }
   return undefined;
 }
