@@ -76,9 +76,16 @@ it('every hostile input gets the protocol answer, a clean message, the expected 
     const texts = r.messages.map((m) => m.log?.message ?? m.trace?.error?.message ?? m.connectionStatus?.message).filter(Boolean);
     for (const t of texts) expect(t, where).not.toMatch(/\n\s+at /);
     const errors = r.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
-    if (c.verb === 'check') {
-      expect(r.messages.filter((m) => m.type === 'CONNECTION_STATUS'), where).toHaveLength(1);
+    const statuses = r.messages.filter((m) => m.type === 'CONNECTION_STATUS');
+    if (c.verb === 'check' && statuses.length > 0) {
+      expect(statuses, where).toHaveLength(1);
+      expect(errors, where).toEqual([]);
       expect(r.code, where).toBe(0);
+    } else if (c.verb === 'check') {
+      // A config file that is not JSON at all: one config_error TRACE, exit 1 (the project's choice).
+      expect(errors, where).toHaveLength(1);
+      expect(errors[0].trace.error.failure_type, where).toBe('config_error');
+      expect(r.code, where).toBe(1);
     } else if (c.accept) {
       expect(errors, where).toEqual([]);
       expect(r.code, where).toBe(0);
