@@ -5,8 +5,8 @@ import { Redis } from 'ioredis';
 export const pad = (s: string, n = 60) => (s + ':' + 'x'.repeat(n)).slice(0, Math.max(n, s.length));
 
 /** Writes `prefix`-named keys of every type, some of them large enough to be read in many windows. */
-export async function seed(port: number, prefix = 'd'): Promise<void> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+export async function seed(port: number, prefix = 'd', db = 0): Promise<void> {
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, db });
   r.on('error', () => undefined);
   await r.connect();
   const p = r.pipeline();
@@ -63,8 +63,8 @@ export function rowValue(stream: string, d: Record<string, any>): string {
 }
 
 /** Every row Redis holds now for the key tables, read independently of the connector. */
-export async function truth(port: number, pattern = '*'): Promise<Map<string, string>> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+export async function truth(port: number, pattern = '*', db = 0): Promise<Map<string, string>> {
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, db });
   r.on('error', () => undefined);
   await r.connect();
   const rows = new Map<string, string>();

@@ -18,8 +18,8 @@ export function keyChange(replies: Replies, key: string, midRead = false): KeyCh
       wrongType = true;
       continue;
     }
-    // XINFO STREAM on a key that is gone.
-    if (/no such key/i.test(err.message)) continue;
+    // XINFO STREAM (sent with keys read from a saved entry ID) on a key that is gone, or refused.
+    if (/no such key|NOPERM.*'xinfo/i.test(err.message)) continue;
     const shown = JSON.stringify(key).slice(0, 80);
     if (/NOPERM/.test(err.message)) {
       throw new ConfigError(

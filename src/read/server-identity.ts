@@ -1,7 +1,7 @@
 // SCAN, HSCAN and SSCAN cursors only mean something to the server process that issued them: its hash
 // seed is random per start, so after a restart or failover a saved cursor would skip keys.
 import type { Redis } from 'ioredis';
-import type { Step } from '../redis/retry.js';
+import { retryable, type Step } from '../redis/retry.js';
 
 /** Thrown by a guarded step when the server behind a key space is no longer the one the cursor came from. */
 export class ServerChanged extends Error {
@@ -10,11 +10,15 @@ export class ServerChanged extends Error {
   }
 }
 
-/** INFO server's run_id, or undefined where INFO is not permitted (it is @dangerous in ACL terms). */
+/**
+ * INFO server's run_id, or undefined where INFO is not permitted (it is @dangerous in ACL terms).
+ * Connection failures are thrown, so the step around it retries instead of skipping the check.
+ */
 export async function runId(client: Redis): Promise<string | undefined> {
   try {
     return /run_id:(\w+)/.exec(String(await client.info('server')))?.[1];
-  } catch {
+  } catch (e) {
+    if (retryable(e)) throw e;
     return undefined;
   }
 }
@@ -28,8 +32,9 @@ export function guardIdentity(client: Redis, identity: string | undefined, step:
   return (what, fn) =>
     step(what, async () => {
       if (identity !== undefined && connections(client) !== checked) {
-        checked = connections(client);
+        const seen = connections(client);
         const now = await runId(client);
+        checked = seen;
         if (now !== undefined && now !== identity) throw new ServerChanged(identity, now);
       }
       return fn();

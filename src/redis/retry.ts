@@ -38,15 +38,19 @@ export function backoffDelay(attempt: number, policy: RetryPolicy): number {
 
 /**
  * With retryStrategy null ioredis never reconnects by itself: the socket is destroyed (a paused or
- * sleeping server would not answer a polite close) and a new one opened, which re-sends AUTH and SELECT.
+ * sleeping server would not answer a polite close) and a new one opened, which re-sends AUTH. SELECT is
+ * ours (client.ts does not pass db to ioredis), so a new connection would read db 0 without it.
  */
-export async function reconnect(client: Redis, timeoutMs: number): Promise<void> {
+export async function reconnect(client: Redis, timeoutMs: number, db = 0): Promise<void> {
   if (client.status !== 'end' && client.status !== 'wait') {
     const ended = once(client, 'end');
     client.disconnect();
     (client as unknown as { stream?: { destroy(): void } }).stream?.destroy();
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
   }
+  // ioredis would re-send the old connection's SELECT itself, unawaited: a timeout there is an unhandled
+  // rejection that kills the process. The SELECT below is awaited instead.
+  (client as unknown as { prevCondition: unknown }).prevCondition = null;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })), timeoutMs);
@@ -56,11 +60,20 @@ export async function reconnect(client: Redis, timeoutMs: number): Promise<void>
   } finally {
     clearTimeout(timer);
   }
+  if (db) {
+    try {
+      await client.select(db);
+    } catch (e) {
+      // Never go on in another database: this connection is closed and the step fails (and is retried).
+      client.disconnect();
+      throw e;
+    }
+  }
 }
 
 export interface RetryingOptions {
   connection: Pick<Connection, 'spaces' | 'primary'>;
-  config: Pick<SourceConfig, 'max_retries' | 'connect_timeout_seconds' | 'command_timeout_seconds' | 'host' | 'port' | 'connection_url'>;
+  config: Pick<SourceConfig, 'max_retries' | 'connect_timeout_seconds' | 'command_timeout_seconds' | 'host' | 'port' | 'connection_url' | 'db'>;
   log(message: string): Promise<void> | void;
   policy?: Partial<RetryPolicy>;
 }
@@ -100,7 +113,7 @@ export function retryingStep(o: RetryingOptions): Step {
       await new Promise((r) => setTimeout(r, delay));
       for (const client of clients()) {
         // A failed reconnect is one more failed attempt: the next round of the loop tries again.
-        await reconnect(client, o.config.connect_timeout_seconds * 1000).catch(() => undefined);
+        await reconnect(client, o.config.connect_timeout_seconds * 1000, o.config.db).catch(() => undefined);
       }
     }
   };
