@@ -34,7 +34,8 @@ function cases(): Case[] {
     const field = pick(FIELDS);
     const value = pick(WEIRD);
     const config = typeof value === 'string' && i % 3 === 0 ? value : { ...good(), [field]: value };
-    out.push({ name: `config ${field}=${JSON.stringify(value)?.slice(0, 20)}`, verb: pick(['check', 'read', 'discover']), files: { config } });
+    const names = typeof config === 'object' ? field : undefined;
+    out.push({ name: `config ${field}=${JSON.stringify(value)?.slice(0, 20)}`, verb: pick(['check', 'read', 'discover']), files: { config }, names });
   }
   const streamsPool = ['keys', 'strings', 'nope', 'streams', '\u0000bin\ud800', 'hashes'];
   for (let i = 0; i < 8; i++) {
@@ -42,6 +43,9 @@ function cases(): Case[] {
     const catalog = i % 4 === 0 ? pick(WEIRD) : { streams: names.map((n) => ({ stream: { name: n }, sync_mode: pick(['full_refresh', 'incremental', 7]), destination_sync_mode: 'append' })) };
     out.push({ name: `catalog ${JSON.stringify(names)}`, verb: 'read', files: { config: good(), catalog } });
   }
+  const entry = (name: string) => ({ stream: { name }, sync_mode: 'full_refresh', destination_sync_mode: 'append' });
+  out.push({ name: 'catalog duplicate', verb: 'read', files: { config: good(), catalog: { streams: [entry('keys'), entry('keys')] } }, names: 'keys' });
+  out.push({ name: 'catalog unknown', verb: 'read', files: { config: good(), catalog: { streams: [entry('keys'), entry('users')] } }, names: 'users' });
   const st = (name: string, blob: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: blob } });
   const states: [unknown, boolean][] = [
     ['not json', false],
@@ -81,6 +85,9 @@ it('every hostile input gets the protocol answer, a clean message, the expected 
       expect(statuses, where).toHaveLength(1);
       expect(errors, where).toEqual([]);
       expect(r.code, where).toBe(0);
+      if (c.names && statuses[0].connectionStatus.status === 'FAILED' && /Invalid config|nests/.test(statuses[0].connectionStatus.message)) {
+        expect(statuses[0].connectionStatus.message, where).toContain(c.names);
+      }
     } else if (c.verb === 'check') {
       // A config file that is not JSON at all: one config_error TRACE, exit 1 (the project's choice).
       expect(errors, where).toHaveLength(1);
@@ -95,6 +102,7 @@ it('every hostile input gets the protocol answer, a clean message, the expected 
       // A valid config that points nowhere (port 42) is a transient connection failure, not bad input.
       const allowed = c.name.startsWith('config') ? ['config_error', 'transient_error'] : ['config_error'];
       expect(allowed, where).toContain(errors[0].trace.error.failure_type);
+      if (c.names && errors[0].trace.error.failure_type === 'config_error') expect(errors[0].trace.error.message, where).toContain(c.names);
       expect(errors[0].trace.error.stack_trace, where).toBeUndefined();
     } else {
       // A generated input that happens to be valid (e.g. an unknown value the spec allows) reads normally.
