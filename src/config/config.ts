@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigError } from '../protocol/errors.js';
+import { checkDepth } from './depth.js';
 import { registerSecretsFromSpec } from '../protocol/redact.js';
 import { loadSpec } from './spec.js';
 
@@ -70,11 +71,14 @@ export function readJsonFile(path: string, what: string): unknown {
   } catch (e) {
     throw new ConfigError(`Cannot read the ${what} file '${path}': ${(e as NodeJS.ErrnoException).code ?? e}.`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch (e) {
-    throw new ConfigError(`The ${what} file '${path}' is not valid JSON: ${(e as Error).message}.`);
+    throw new ConfigError(`The ${what} file '${path}' is not valid JSON: ${(e as Error).message.slice(0, 200)}.`);
   }
+  checkDepth(parsed, what);
+  return parsed;
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -130,7 +134,9 @@ function explain(e: ErrorObject, config: unknown): string {
     .split('/')
     .filter(Boolean)
     .reduce<any>((o, k) => (o == null ? o : o[k]), config);
-  const shown = field.endsWith('password') || field.endsWith('key') || field.endsWith('url') ? '' : ` (got ${JSON.stringify(got)?.slice(0, 60)})`;
+  // A number JSON cannot hold (1e999 parses as Infinity) would print as null.
+  const gotText = typeof got === 'number' && !Number.isFinite(got) ? 'a number too large' : JSON.stringify(got)?.slice(0, 60);
+  const shown = field.endsWith('password') || field.endsWith('key') || field.endsWith('url') ? '' : ` (got ${gotText})`;
   if (e.keyword === 'const') return `'${field}' must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}${shown}`;
   return `'${field}' ${e.message}${shown}`;
 }

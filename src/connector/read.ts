@@ -4,6 +4,7 @@ import { type InputState, parseState } from '../config/state.js';
 import type { Sink } from '../protocol/sink.js';
 import { connect } from '../redis/client.js';
 import { connectionProblem } from '../redis/errors.js';
+import { retryingStep } from '../redis/retry.js';
 import { runStream } from '../read/runner.js';
 import { checkpointerFor } from '../read/table.js';
 
@@ -36,9 +37,11 @@ export async function read(sink: Sink, args: ReadArgs): Promise<number> {
     throw connectionProblem(e, config);
   });
   let failed = 0;
+  // Every Redis round trip of every stream: reconnect and retry transient failures, up to max_retries.
+  const step = retryingStep({ connection, config, log: (m) => sink.log('WARN', m) });
   try {
     for (const { table, syncMode } of streams) {
-      const ok = await runStream({ sink, connection, config, table, syncMode, saved: saved.get(table.name) });
+      const ok = await runStream({ sink, connection, config, table, syncMode, saved: saved.get(table.name), step });
       if (!ok) failed++;
     }
   } finally {

@@ -12,16 +12,42 @@ export interface Checkpointer {
   apply(spaceId: string, event: ReadEvent): boolean;
   done(spaceId: string): void;
   isDone?(spaceId: string): boolean;
+  /** The server behind a key space; true when a saved cursor had to be dropped because it changed. */
+  identify?(spaceId: string, server: string | undefined): boolean;
+  restart?(spaceId: string): void;
   state(final: boolean): Record<string, unknown>;
 }
 
 const COMPLETE = '__ab_full_refresh_sync_complete';
+
+/** SCAN, HSCAN and SSCAN cursors are unsigned 64-bit numbers in decimal. */
+function isCursor(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n;
+}
+
+/** What a window position inside a key is, per table: a saved state of the wrong kind is refused up front. */
+const POSITIONS: Record<string, string> = {
+  hashes: 'an HSCAN cursor string',
+  sets: 'an SSCAN cursor string',
+  lists: 'a list index',
+  sorted_sets: 'a rank',
+  streams: 'an entry ID',
+};
+
+function positionFits(stream: string, p: unknown): boolean {
+  if (stream === 'lists' || stream === 'sorted_sets') return Number.isSafeInteger(p) && (p as number) >= 0;
+  if (stream === 'hashes' || stream === 'sets') return isCursor(p);
+  if (stream === 'streams') return isEntryId(p);
+  return false;
+}
 
 interface SpaceState {
   cursor: string;
   key?: string;
   position?: KeyPosition;
   done?: boolean;
+  /** run_id of the server the cursor came from: a cursor means nothing to another server process. */
+  server?: string;
 }
 
 /**
@@ -39,10 +65,15 @@ export class SnapshotCheckpointer implements Checkpointer {
     }
     for (const [id, s] of Object.entries(scan as Record<string, any>)) {
       const ok =
-        s && typeof s === 'object' && typeof s.cursor === 'string' && /^\d{1,20}$/.test(s.cursor) &&
+        s && typeof s === 'object' && isCursor(s.cursor) &&
         (s.key === undefined || typeof s.key === 'string') &&
-        (s.position === undefined || s.position === null || typeof s.position === 'string' || Number.isSafeInteger(s.position));
-      if (!ok) throw new ConfigError(`Malformed state for stream '${stream}': scan.${id} must be {"cursor": "<digits>", ...}.`);
+        (s.server === undefined || (typeof s.server === 'string' && /^\w{1,64}$/.test(s.server))) &&
+        (s.position === undefined || s.position === null || positionFits(stream, s.position));
+      if (!ok) {
+        throw new ConfigError(
+          `Malformed state for stream '${stream}': scan.${id.slice(0, 60)} must be {"cursor": "<digits>", "key"?: "...", "position"?: ${POSITIONS[stream] ?? 'a window position'}}.`,
+        );
+      }
       this.spaces[id] = { ...s, position: s.position ?? undefined };
     }
   }
@@ -58,13 +89,33 @@ export class SnapshotCheckpointer implements Checkpointer {
     return this.spaces[spaceId]?.done === true;
   }
 
+  private readonly servers: Record<string, string | undefined> = {};
+
+  /**
+   * Names the server now behind a key space. A saved cursor from another server process is dropped
+   * (true: the space starts over); unknown on either side (INFO not permitted) keeps it.
+   */
+  identify(spaceId: string, server: string | undefined): boolean {
+    this.servers[spaceId] = server;
+    const saved = this.spaces[spaceId];
+    if (!saved || saved.done || !saved.server || !server || saved.server === server) return false;
+    delete this.spaces[spaceId];
+    return true;
+  }
+
+  /** Starts a key space over from cursor 0 (its server changed mid-read). */
+  restart(spaceId: string): void {
+    delete this.spaces[spaceId];
+  }
+
   apply(spaceId: string, event: ReadEvent): boolean {
+    const server = this.servers[spaceId];
     if (event.kind === 'key' && event.more) {
-      this.spaces[spaceId] = { cursor: event.pageCursor, key: event.key, position: event.position ?? undefined };
+      this.spaces[spaceId] = { cursor: event.pageCursor, key: event.key, position: event.position ?? undefined, server };
       return true;
     }
     if (event.kind === 'page') {
-      this.spaces[spaceId] = event.next === '0' ? { cursor: '0', done: true } : { cursor: event.next };
+      this.spaces[spaceId] = event.next === '0' ? { cursor: '0', done: true } : { cursor: event.next, server };
       return true;
     }
     return false;

@@ -5,6 +5,7 @@ import { connectionFailure, pipelined } from '../redis/pipeline.js';
 import { refusal, refusalIn } from '../redis/permissions.js';
 import { KeyScanner } from '../redis/scan.js';
 import type { Command, KeyPosition, KeyTable, RowContext } from '../tables/types.js';
+import { type KeyChange, keyChange } from './changes.js';
 
 export type ReadEvent =
   | { kind: 'rows'; rows: Row[] }
@@ -13,7 +14,7 @@ export type ReadEvent =
   /** After each SCAN page: the cursor of the next one ("0" when the key space is done). */
   | { kind: 'page'; next: string }
   /** A key SCAN returned but that was gone or of another type when read. */
-  | { kind: 'vanished'; key: string };
+  | { kind: 'vanished'; key: string; change?: KeyChange };
 
 export interface ScanStart {
   cursor: string;
@@ -62,21 +63,15 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
         throw refusal('scan', e, table.name) ?? e;
       }),
     );
-    let keys = page.keys;
+    const keys = page.keys;
     const names = keys.map(stateKey);
-    let resumeAt: KeyPosition | undefined;
-    if (resume) {
-      // Same page again: skip the keys already emitted. If the page changed, read it all (at least once).
-      const i = names.indexOf(resume.key);
-      if (i >= 0) {
-        keys = keys.slice(i);
-        names.splice(0, i);
-        resumeAt = resume.position;
-      }
-      resume = undefined;
-    }
+    // Resuming: the whole page is read again (at least once: a rehash may have reordered it), and the
+    // key the checkpoint was inside continues from its saved position. A page without it is read whole.
+    const resumeIndex = resume ? names.indexOf(resume.key) : -1;
+    const resumeAt = resume?.position;
+    resume = undefined;
     ctx.scannedAt = Math.floor(Date.now() / 1000);
-    const starts = names.map((n, i) => (i === 0 && resumeAt !== undefined ? resumeAt : r.startFor?.(n)));
+    const starts = names.map((n, i) => (i === resumeIndex && resumeAt !== undefined ? resumeAt : r.startFor?.(n)));
     const heads = keys.map((k, i) => table.head(k, starts[i], r.batchSize, ctx));
     const replies = await step(`read of ${keys.length} keys`, () => checked(space, heads.flat(), table.name));
     let at = 0;
@@ -86,7 +81,8 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
       at += heads[i].length;
       let window = table.parseHead(key, mine, starts[i], r.batchSize, ctx);
       if (window === null) {
-        yield { kind: 'vanished', key: names[i] };
+        // The keys table tolerates refused metadata commands (null columns): only its TYPE and TTL decide.
+        yield { kind: 'vanished', key: names[i], change: keyChange(table.redisType ? mine : mine.slice(0, 2), names[i]) };
         continue;
       }
       for (;;) {
@@ -96,7 +92,11 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
         if (next === null || !table.next || !table.parseNext) break;
         const command = table.next(key, next, r.batchSize);
         const reply = await step(`read of ${names[i]}`, () => checked(space, [command], table.name));
-        if (reply[0][0]) break; // the key changed type or vanished mid-read: what was read stays, no phantom rows
+        if (reply[0][0]) {
+          // The key changed type mid-read: what was read stays, no phantom rows.
+          yield { kind: 'vanished', key: names[i], change: keyChange(reply, names[i], true) };
+          break;
+        }
         window = table.parseNext(key, reply[0][1], next, r.batchSize, ctx);
       }
     }

@@ -1,6 +1,7 @@
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { recordLine, streamState, streamStatus } from '../protocol/messages.js';
 import type { Sink } from '../protocol/sink.js';
+import { ChangeCounter } from './changes.js';
 import { readTableEvents, type TableRead } from './table.js';
 
 export interface StreamRun extends Omit<TableRead, 'warn'> {
@@ -26,7 +27,7 @@ export async function runStream(run: StreamRun): Promise<boolean> {
   let total = 0;
   let sinceState = 0;
   let lastStateAt = Date.now();
-  let vanished = 0;
+  const changed = new ChangeCounter();
   let running = false;
   try {
     const events = readTableEvents({ ...run, warn: (m) => void sink.log('WARN', m) });
@@ -41,7 +42,7 @@ export async function runStream(run: StreamRun): Promise<boolean> {
         total += event.rows.length;
         sinceState += event.rows.length;
       } else if (event.kind === 'vanished') {
-        vanished++;
+        changed.add(event.change);
       } else {
         const now = Date.now();
         if (!event.final && sinceState < batch && now - lastStateAt < MIN_STATE_INTERVAL_MS) continue;
@@ -50,9 +51,8 @@ export async function runStream(run: StreamRun): Promise<boolean> {
         lastStateAt = now;
       }
     }
-    if (vanished > 0) {
-      await sink.log('INFO', `Stream ${name}: ${vanished} keys were deleted, expired or changed type between SCAN and read; they have no rows.`);
-    }
+    const summary = changed.summary(name);
+    if (summary) await sink.log('INFO', summary);
     await sink.log('INFO', `Stream ${name}: ${total} records read.`);
     await sink.emit(streamStatus(name, 'COMPLETE'));
     return true;

@@ -4,15 +4,18 @@ import type { Row } from '../encoding.js';
 import type { Connection } from '../redis/client.js';
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { infoRows, readInfo } from '../tables/server-info.js';
+import { trimAware } from '../tables/stream-trim.js';
 import type { RowContext } from '../tables/types.js';
 import { type Checkpointer, EntryIdCheckpointer, SnapshotCheckpointer } from './checkpoint.js';
+import type { KeyChange } from './changes.js';
 import { readKeySpace } from './keyspace.js';
+import { guardIdentity, runId, ServerChanged } from './server-identity.js';
 
 export type TableEvent =
   | { kind: 'rows'; rows: Row[] }
   /** The read moved to a point it can resume from; `state` is the stream_state blob. */
   | { kind: 'checkpoint'; state: Record<string, unknown>; final: boolean }
-  | { kind: 'vanished'; key: string };
+  | { kind: 'vanished'; key: string; change?: KeyChange };
 
 export interface TableRead {
   connection: Connection;
@@ -33,7 +36,8 @@ export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved
 /** Reads one table across every key space, yielding rows and, after the rows they cover, checkpoints. */
 export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent> {
   const checkpointer: Checkpointer = checkpointerFor(t);
-  const reader = t.table.reader;
+  // Streams read from a saved entry ID check whether they were trimmed past it.
+  const reader = t.table.reader?.redisType === 'stream' ? trimAware(t.table.reader) : t.table.reader;
   if (!reader) {
     const now = Math.floor(Date.now() / 1000);
     const info = await (t.step ?? ((_w, fn) => fn()))('INFO', () => readInfo(t.connection.primary));
@@ -50,23 +54,40 @@ export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent>
     disabled: new Set(),
     warn: t.warn,
   };
+  const step = t.step ?? (<T>(_what: string, fn: () => Promise<T>) => fn());
   for (const space of t.connection.spaces) {
     if (checkpointer.isDone?.(space.id)) continue;
-    const events = readKeySpace({
-      space,
-      table: reader,
-      pattern: opts.key_pattern,
-      batchSize: opts.batch_size,
-      ctx,
-      start: checkpointer.start(space.id),
-      startFor: checkpointer.startFor ? (key) => checkpointer.startFor!(key) : undefined,
-      step: t.step,
-    });
-    for await (const event of events) {
-      if (event.kind === 'rows') yield event;
-      else if (event.kind === 'vanished') yield event;
-      else if (checkpointer.apply(space.id, event)) {
-        yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+    let identity = await step('INFO server', () => runId(space.client));
+    if (checkpointer.identify?.(space.id, identity)) {
+      t.warn(`Key space ${space.id}: the saved SCAN cursor came from another server process (restart or failover); it is read from the start.`);
+    }
+    for (let rescans = 0; ; rescans++) {
+      try {
+        const events = readKeySpace({
+          space,
+          table: reader,
+          pattern: opts.key_pattern,
+          batchSize: opts.batch_size,
+          ctx,
+          start: checkpointer.start(space.id),
+          startFor: checkpointer.startFor ? (key) => checkpointer.startFor!(key) : undefined,
+          step: guardIdentity(space.client, identity, step),
+        });
+        for await (const event of events) {
+          if (event.kind === 'rows') yield event;
+          else if (event.kind === 'vanished') yield event;
+          else if (checkpointer.apply(space.id, event)) {
+            yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+          }
+        }
+        break;
+      } catch (e) {
+        if (!(e instanceof ServerChanged) || rescans >= t.config.max_retries) throw e;
+        // At least once: rows already emitted may come again, none is skipped.
+        t.warn(`Key space ${space.id}: ${e.message}; its SCAN cursor is void there, so it is read again from the start (rows may repeat).`);
+        checkpointer.restart?.(space.id);
+        checkpointer.identify?.(space.id, e.after);
+        identity = e.after;
       }
     }
     checkpointer.done(space.id);

@@ -77,8 +77,9 @@ export async function refusedCommands(client: Redis, pattern: string): Promise<R
   return refused;
 }
 
-// The keys table reads these for metadata columns and nulls them itself when refused (src/tables/keys.ts).
-const OPTIONAL = new Set(['memory', 'object']);
+// The keys table reads these for metadata columns and nulls them itself when refused (src/tables/keys.ts);
+// XINFO only counts entries lost to trimming, and src/tables/stream-trim.ts warns once when refused.
+const OPTIONAL = new Set(['memory', 'object', 'xinfo']);
 
 /**
  * A command a table cannot do without, refused by the server: an error naming it, rather than every key
