@@ -3,7 +3,7 @@ import { stateKey } from '../encoding.js';
 import type { KeySpace } from '../redis/client.js';
 import { connectionFailure, pipelined } from '../redis/pipeline.js';
 import { refusal, refusalIn } from '../redis/permissions.js';
-import { KeyScanner } from '../redis/scan.js';
+import { KeyScanner, type ScanPage } from '../redis/scan.js';
 import type { Command, KeyPosition, KeyTable, RowContext } from '../tables/types.js';
 import { type KeyChange, keyChange } from './changes.js';
 
@@ -32,6 +32,8 @@ export interface KeySpaceRead {
   start: ScanStart;
   /** Where to start inside a key (incremental streams: after the saved entry ID). */
   startFor?: (key: string) => KeyPosition | undefined;
+  /** Where keys come from; default: SCAN on the space's client. */
+  pages?: { page(cursor: string): Promise<ScanPage> };
   /** Runs one Redis round trip; the fault-tolerance layer retries it. */
   step?: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 }
@@ -39,7 +41,7 @@ export interface KeySpaceRead {
 const direct = <T>(_what: string, fn: () => Promise<T>) => fn();
 
 async function checked(space: KeySpace, commands: Command[], table: string) {
-  const replies = await pipelined(space.client, commands);
+  const replies = space.pipeline ? await space.pipeline(commands) : await pipelined(space.client, commands);
   const failure = connectionFailure(replies) ?? refusalIn(commands, replies, table);
   if (failure) throw failure;
   return replies;
@@ -53,7 +55,7 @@ async function checked(space: KeySpace, commands: Command[], table: string) {
 export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> {
   const { space, table, ctx } = r;
   const step = r.step ?? direct;
-  const scanner = new KeyScanner(space.client, r.pattern, r.batchSize, table.redisType);
+  const scanner = r.pages ?? new KeyScanner(space.client, r.pattern, r.batchSize, table.redisType);
   let cursor = r.start.cursor;
   let resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
   do {
@@ -63,7 +65,8 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
         throw refusal('scan', e, table.name) ?? e;
       }),
     );
-    const keys = page.keys;
+    // Cluster: keys of slots another shard serves are that shard's to emit.
+    const keys = space.keep ? page.keys.filter((k) => space.keep!(k)) : page.keys;
     const names = keys.map(stateKey);
     // Resuming: the whole page is read again (at least once: a rehash may have reordered it), and the
     // key the checkpoint was inside continues from its saved position. A page without it is read whole.

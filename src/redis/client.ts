@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { SourceConfig } from '../config/config.js';
 import { ConfigError } from '../protocol/errors.js';
+import type { Command, Replies } from '../tables/types.js';
+import type { ClusterReads } from './cluster-reads.js';
 import { type Endpoint, resolveEndpoint } from './endpoint.js';
 import { tunnelForwardProblem } from './errors.js';
 import { openTunnel, usesTunnel } from './tunnel.js';
@@ -12,6 +14,12 @@ export interface KeySpace {
   /** Stable name used in state and checkpoints. */
   id: string;
   client: Redis;
+  /** The server read, host:port (server_info's node column); standalone: the configured address. */
+  node?: string;
+  /** Cluster: whether this space emits the key (its shard serves the key's slot). */
+  keep?(key: Buffer): boolean;
+  /** Cluster: a pipeline that follows MOVED/ASK to wherever a key is now. */
+  pipeline?(commands: Command[]): Promise<Replies>;
 }
 
 /** An open connection to the user's Redis: the key spaces to scan, and how to close them. */
@@ -20,6 +28,8 @@ export interface Connection {
   /** The client for server-wide commands (INFO, PING). */
   primary: Redis;
   description: string;
+  /** Cluster: slots that moved during a read, re-read after the key spaces. */
+  cluster?: ClusterReads;
   close(): Promise<void>;
 }
 

@@ -32,7 +32,8 @@ export const TABLES: TableDef[] = [
     cursorField: ['entry_id'],
     reader: streams,
   },
-  { name: 'server_info', primaryKey: [['section'], ['property']], syncModes: ['full_refresh'] },
+  // One row per node per property: a cluster has several nodes, each with its own INFO.
+  { name: 'server_info', primaryKey: [['node'], ['section'], ['property']], syncModes: ['full_refresh'] },
 ];
 
 export const TABLE_NAMES = TABLES.map((t) => t.name);

@@ -21,7 +21,7 @@ export async function readInfo(client: Redis): Promise<string | null> {
 }
 
 /** Sections come from INFO's own "# Section" headers; values are kept exactly as printed. */
-export function infoRows(info: string, collectedAt: number): Row[] {
+export function infoRows(info: string, collectedAt: number, node: string): Row[] {
   const rows: Row[] = [];
   let section = '';
   for (const raw of info.split('\n')) {
@@ -34,6 +34,7 @@ export function infoRows(info: string, collectedAt: number): Row[] {
     if (colon <= 0) continue;
     rows.push(
       new Row()
+        .set('node', node)
         .set('section', section)
         .set('property', line.slice(0, colon))
         .set('value', line.slice(colon + 1))

@@ -1,0 +1,88 @@
+// Cluster nodes by address, and pipelines that follow MOVED/ASK redirections to wherever a key is now.
+import type { Redis } from 'ioredis';
+import type { SourceConfig } from '../config/config.js';
+import type { Command, Replies } from '../tables/types.js';
+import { type Address, addr, nodeOptions, openNode } from './nodes.js';
+import { pipelined } from './pipeline.js';
+
+/** One client per node address, opened on first use; replicas get READONLY so they serve reads. */
+export class NodePool {
+  private readonly clients = new Map<string, Promise<Redis>>();
+
+  constructor(private readonly config: SourceConfig) {}
+
+  get(a: Address, replica = false): Promise<Redis> {
+    const name = addr(a);
+    let client = this.clients.get(name);
+    if (!client) {
+      client = openNode(this.config, a, nodeOptions(this.config, a)).then(async (c) => {
+        if (replica) await c.call('readonly');
+        return c;
+      });
+      client.catch(() => this.clients.delete(name));
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') c.value.disconnect();
+  }
+}
+
+export interface Redirect {
+  ask: boolean;
+  slot: number;
+  to: Address;
+}
+
+/** "MOVED 3999 10.0.0.2:6381" / "ASK 3999 10.0.0.2:6381" (an empty host is the node that answered). */
+export function redirectOf(err: Error | null, from: Address): Redirect | undefined {
+  const m = err && /^(MOVED|ASK) (\d+) (.*):(\d+)$/.exec(err.message);
+  if (!m) return undefined;
+  return { ask: m[1] === 'ASK', slot: Number(m[2]), to: { host: m[3] || from.host, port: Number(m[4]) } };
+}
+
+const MAX_HOPS = 5;
+
+/**
+ * Sends the commands to one node; each command answered MOVED or ASK is sent again where the cluster
+ * says its key is now (after ASKING for ASK), so a key migrating mid-read is still read.
+ */
+export async function routedPipeline(
+  pool: NodePool,
+  client: Redis,
+  from: Address,
+  commands: Command[],
+  onRedirect: (slot: number) => void,
+): Promise<Replies> {
+  const replies = await pipelined(client, commands);
+  let pending = replies.map((r, i) => ({ i, where: from, r: redirectOf(r[0], from) }));
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    pending = pending.filter((p) => p.r !== undefined);
+    if (pending.length === 0) break;
+    const groups = new Map<string, typeof pending>();
+    for (const p of pending) {
+      onRedirect(p.r!.slot);
+      const g = `${p.r!.ask ? 'ASK' : 'MOVED'} ${addr(p.r!.to)}`;
+      groups.set(g, [...(groups.get(g) ?? []), p]);
+    }
+    const next: typeof pending = [];
+    for (const group of groups.values()) {
+      const { ask, to } = group[0].r!;
+      const target = await pool.get(to);
+      // ASKING lets the importing node serve only the next command, so it precedes every command.
+      const cmds = group.flatMap((p) => (ask ? [['asking'] as Command, commands[p.i]] : [commands[p.i]]));
+      const got = await pipelined(target, cmds);
+      group.forEach((p, j) => {
+        const r = got[ask ? 2 * j + 1 : j];
+        replies[p.i] = r;
+        next.push({ i: p.i, where: to, r: redirectOf(r[0], to) });
+      });
+    }
+    pending = next;
+  }
+  return replies;
+}

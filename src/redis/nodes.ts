@@ -1,0 +1,52 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { SourceConfig } from '../config/config.js';
+import { ConfigError } from '../protocol/errors.js';
+import { baseOptions } from './client.js';
+import { connectionProblem } from './errors.js';
+
+export interface Address {
+  host: string;
+  port: number;
+}
+
+export const addr = (a: Address): string => `${a.host}:${a.port}`;
+
+/** "host:port,host:port" (IPv6 as [::1]:port); a missing port is the default. */
+export function parseAddresses(list: string, field: string, defaultPort: number): Address[] {
+  const out: Address[] = [];
+  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? /^([^:]+)(?::(\d+))?$/.exec(raw);
+    const port = m?.[2] === undefined ? defaultPort : Number(m[2]);
+    if (!m || !(port > 0 && port < 65536)) {
+      throw new ConfigError(`'${field}' must be a comma-separated list of host:port (got '${raw.slice(0, 60)}').`);
+    }
+    out.push({ host: m[1], port });
+  }
+  return out;
+}
+
+/** The user's connection options (auth, TLS, timeouts) aimed at another node; TLS checks that node's name. */
+export function nodeOptions(config: SourceConfig, a: Address, overrides: RedisOptions = {}): RedisOptions {
+  const base = baseOptions(config);
+  const tls = base.tls && !config.tls?.server_name ? { ...base.tls, servername: a.host } : base.tls;
+  return { ...base, host: a.host, port: a.port, tls, ...overrides };
+}
+
+/** The config as if it named this node, so connection errors name the node that failed. */
+export function configFor(config: SourceConfig, a: Address, auth?: { username?: string; password?: string }): SourceConfig {
+  return { ...config, host: a.host, port: a.port, connection_url: undefined, ...(auth ?? {}) };
+}
+
+/** Connects and PINGs; the error says, in the user's terms, what is wrong with this node. */
+export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a)): Promise<Redis> {
+  const client = new Redis(options);
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (e) {
+    client.disconnect();
+    throw connectionProblem(e, configFor(config, a, { username: options.username, password: options.password }));
+  }
+}
