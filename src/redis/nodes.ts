@@ -40,13 +40,16 @@ export function configFor(config: SourceConfig, a: Address, auth?: { username?: 
 /** Connects and PINGs; the error says, in the user's terms, what is wrong with this node. */
 export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a)): Promise<Redis> {
   const client = new Redis(options);
-  client.on('error', () => undefined);
+  // connect() rejects with "Connection is closed"; the socket's own error (ECONNREFUSED...) says why.
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
     return client;
   } catch (e) {
     client.disconnect();
-    throw connectionProblem(e, configFor(config, a, { username: options.username, password: options.password }));
+    const why = /Connection is closed/.test((e as Error).message) && cause ? cause : e;
+    throw connectionProblem(why, configFor(config, a, { username: options.username, password: options.password }));
   }
 }
