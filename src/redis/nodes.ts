@@ -37,19 +37,31 @@ export function configFor(config: SourceConfig, a: Address, auth?: { username?: 
   return { ...config, host: a.host, port: a.port, connection_url: undefined, ...(auth ?? {}) };
 }
 
-/** Connects and PINGs; the error says, in the user's terms, what is wrong with this node. */
-export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a)): Promise<Redis> {
-  const client = new Redis(options);
-  // connect() rejects with "Connection is closed"; the socket's own error (ECONNREFUSED...) says why.
+/**
+ * Runs the first commands of a new client; a failure is thrown as its real cause: the promise itself
+ * rejects with "Connection is closed", while the error event carries why (ECONNREFUSED, WRONGPASS...).
+ */
+export async function firstContact<T>(client: Redis, fn: () => Promise<T>): Promise<T> {
   let cause: Error | undefined;
   client.on('error', (e: Error) => (cause ??= e));
   try {
-    await client.connect();
-    await client.ping();
-    return client;
+    return await fn();
   } catch (e) {
     client.disconnect();
-    const why = /Connection is closed/.test((e as Error).message) && cause ? cause : e;
-    throw connectionProblem(why, configFor(config, a, { username: options.username, password: options.password }));
+    throw /Connection is closed/.test((e as Error).message) && cause ? cause : e;
+  }
+}
+
+/** Connects and PINGs; the error says, in the user's terms, what is wrong with this node. */
+export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a)): Promise<Redis> {
+  const client = new Redis(options);
+  try {
+    await firstContact(client, async () => {
+      await client.connect();
+      await client.ping();
+    });
+    return client;
+  } catch (e) {
+    throw connectionProblem(e, configFor(config, a, { username: options.username, password: options.password }));
   }
 }

@@ -4,7 +4,7 @@ import type { SourceConfig } from '../config/config.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
 import type { Connection } from './client.js';
 import { connectionProblem } from './errors.js';
-import { type Address, addr, configFor, nodeOptions, openNode, parseAddresses } from './nodes.js';
+import { type Address, addr, configFor, firstContact, nodeOptions, openNode, parseAddresses } from './nodes.js';
 
 type SentinelDeployment = Extract<NonNullable<SourceConfig['deployment']>, { mode: 'sentinel' }>;
 
@@ -28,10 +28,11 @@ async function ask(config: SourceConfig, d: SentinelDeployment, s: Address): Pro
   const auth = { username: d.sentinel_username || undefined, password: d.sentinel_password || undefined };
   // Sentinels have no databases: db 0 whatever the data node uses.
   const client = new Redis(nodeOptions(config, s, { ...auth, db: 0 }));
-  client.on('error', () => undefined);
   try {
-    await client.connect();
-    const master = (await client.call('sentinel', 'get-master-addr-by-name', d.master_name)) as unknown[] | null;
+    const master = await firstContact(client, async () => {
+      await client.connect();
+      return (await client.call('sentinel', 'get-master-addr-by-name', d.master_name)) as unknown[] | null;
+    });
     if (!master) return null;
     const primary = { host: text(master[0]), port: Number(master[1]) };
     if (!d.read_from_replica) return { primary, replicas: [] };
