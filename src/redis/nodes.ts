@@ -29,7 +29,8 @@ export function parseAddresses(list: string, field: string, defaultPort: number)
 export function nodeOptions(config: SourceConfig, a: Address, overrides: RedisOptions = {}): RedisOptions {
   const base = baseOptions(config);
   const tls = base.tls && !config.tls?.server_name ? { ...base.tls, servername: a.host } : base.tls;
-  return { ...base, host: a.host, port: a.port, tls, ...overrides };
+  // ioredis waits disconnectTimeout for a 'close' that an already-closed socket never sends again.
+  return { disconnectTimeout: 200, ...base, host: a.host, port: a.port, tls, ...overrides };
 }
 
 /** The config as if it named this node, so connection errors name the node that failed. */
