@@ -59,6 +59,10 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
     const status = r.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus;
     expect(status.status).toBe('SUCCEEDED');
     expect(status.message).toMatch(/Redis 7\S* \(cluster\) at Redis Cluster of 3 shards, reading 3 primaries/);
+    // Without seed nodes, host and port are the seed.
+    const plain = jsonFiles({ 'config.json': { host: '127.0.0.1', port: cluster.nodes[2].port, deployment: { mode: 'cluster' } } });
+    const r2 = await runCli(['check', '--config', plain['config.json']]);
+    expect(r2.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus.status).toBe('SUCCEEDED');
   });
 
   it('reads all eight tables from every primary: every key once, exact bytes', async () => {

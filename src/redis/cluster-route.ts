@@ -9,7 +9,7 @@ import { pipelined } from './pipeline.js';
 export class NodePool {
   private readonly clients = new Map<string, Promise<Redis>>();
 
-  constructor(private readonly config: SourceConfig) {}
+  constructor(readonly config: SourceConfig) {}
 
   get(a: Address, replica = false): Promise<Redis> {
     const name = addr(a);

@@ -1,12 +1,13 @@
 // Redis Cluster: one key space per shard (its primary, or one replica), read in parallel.
 import calculateSlot from 'cluster-key-slot';
 import type { SourceConfig } from '../config/config.js';
-import { ConfigError, TransientError } from '../protocol/errors.js';
+import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
 import type { Connection, KeySpace } from './client.js';
 import { ClusterReads } from './cluster-reads.js';
 import { NodePool, routedPipeline } from './cluster-route.js';
 import { type ClusterNode, rangesText, readTopology, type Shard, type Topology, uncovered } from './cluster-topology.js';
-import { type Address, addr, parseAddresses } from './nodes.js';
+import { connectionProblem, target } from './errors.js';
+import { type Address, addr, configFor, parseAddresses, refuseTunnel } from './nodes.js';
 
 /** The topology from the first seed that answers; what each seed said when none does. */
 async function discover(pool: NodePool, seeds: Address[]): Promise<Topology> {
@@ -19,7 +20,7 @@ async function discover(pool: NodePool, seeds: Address[]): Promise<Topology> {
       if (/cluster support disabled/i.test(msg)) {
         throw new ConfigError(`The seed node ${addr(seed)} is not a cluster node (cluster support disabled): set 'deployment' to standalone, or name cluster nodes in 'deployment.seed_nodes'.`, msg);
       }
-      problems.push(e as Error);
+      problems.push(e instanceof ConnectorError ? e : connectionProblem(e, configFor(pool.config, seed)));
     }
   }
   const detail = problems.length === 1 ? problems[0].message : problems.map((p, i) => `${i + 1}) ${p.message}`).join(' ');
@@ -72,7 +73,9 @@ async function openSpace(pool: NodePool, reads: ClusterReads, shard: Shard, repl
 export async function connectCluster(config: SourceConfig): Promise<Connection> {
   const d = config.deployment?.mode === 'cluster' ? config.deployment : { mode: 'cluster' as const };
   if (config.db !== 0) throw new ConfigError(`Redis Cluster has only database 0: set 'db' to 0 (got ${config.db}).`);
-  const seeds = d.seed_nodes?.trim() ? parseAddresses(d.seed_nodes, 'deployment.seed_nodes', 6379) : [{ host: config.host, port: config.port }];
+  refuseTunnel(config, 'Cluster');
+  // No seeds: the node named by host/port (or the connection URL).
+  const seeds = parseAddresses(d.seed_nodes?.trim() || target(config), 'deployment.seed_nodes', 6379);
   const pool = new NodePool(config);
   try {
     const topology = await discover(pool, seeds);

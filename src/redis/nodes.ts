@@ -11,6 +11,14 @@ export interface Address {
 
 export const addr = (a: Address): string => `${a.host}:${a.port}`;
 
+/** An SSH tunnel forwards one host:port; Cluster and Sentinel hand out addresses of other nodes. */
+export function refuseTunnel(config: SourceConfig, mode: string): void {
+  const method = config.tunnel_method?.tunnel_method;
+  if (method && method !== 'NO_TUNNEL') {
+    throw new ConfigError(`An SSH tunnel reaches a single host:port, but ${mode} mode connects to every node the cluster or sentinels name: set 'tunnel_method' to no tunnel, or use deployment mode 'standalone'.`);
+  }
+}
+
 /** "host:port,host:port" (IPv6 as [::1]:port); a missing port is the default. */
 export function parseAddresses(list: string, field: string, defaultPort: number): Address[] {
   const out: Address[] = [];

@@ -4,7 +4,7 @@ import type { SourceConfig } from '../config/config.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
 import type { Connection } from './client.js';
 import { connectionProblem } from './errors.js';
-import { type Address, addr, configFor, firstContact, nodeOptions, openNode, parseAddresses } from './nodes.js';
+import { type Address, addr, configFor, firstContact, nodeOptions, openNode, parseAddresses, refuseTunnel } from './nodes.js';
 
 type SentinelDeployment = Extract<NonNullable<SourceConfig['deployment']>, { mode: 'sentinel' }>;
 
@@ -56,6 +56,7 @@ async function roleOf(client: Redis): Promise<string | undefined> {
 
 export async function connectSentinel(config: SourceConfig): Promise<Connection> {
   const d = config.deployment as SentinelDeployment;
+  refuseTunnel(config, 'Sentinel');
   const sentinels = parseAddresses(d.sentinels, 'deployment.sentinels', 26379);
   if (sentinels.length === 0) throw new ConfigError("'deployment.sentinels' names no sentinel: give host:port of at least one.");
   const problems: ConnectorError[] = [];
