@@ -2,7 +2,6 @@ import type { SourceConfig } from '../config/config.js';
 import { tableOptions } from '../config/config.js';
 import type { Row } from '../encoding.js';
 import type { Connection, KeySpace } from '../redis/client.js';
-import { target } from '../redis/errors.js';
 import type { Step } from '../redis/retry.js';
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { infoRows, readInfo } from '../tables/server-info.js';
@@ -36,7 +35,10 @@ export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved
     : new SnapshotCheckpointer(t.saved, t.table.name);
 }
 
-/** server_info: INFO of every node read, each row tagged with its node (the primary key is node, section, property). */
+/**
+ * server_info: INFO of every node read. The primary key is (node, section, property): node is the cluster
+ * node's host:port, and empty for standalone and Sentinel, which read one server.
+ */
 async function* serverInfo(t: TableRead, checkpointer: Checkpointer, step: Step): AsyncGenerator<TableEvent> {
   const spaces = t.connection.spaces;
   const infos = await Promise.all(spaces.map((s) => step(`INFO on ${s.node ?? 'the server'}`, () => readInfo(s.client))));
@@ -45,7 +47,7 @@ async function* serverInfo(t: TableRead, checkpointer: Checkpointer, step: Step)
   if (infos.some((info) => info === null)) t.warn('INFO is not permitted on this server (add +info to the ACL user); the server_info table has no rows for it.');
   for (let i = 0; i < spaces.length; i++) {
     const info = infos[i];
-    if (info !== null) yield { kind: 'rows', rows: infoRows(info, now, spaces[i].node ?? target(t.config)) };
+    if (info !== null) yield { kind: 'rows', rows: infoRows(info, now, t.connection.cluster ? (spaces[i].node ?? '') : '') };
   }
   yield { kind: 'checkpoint', state: checkpointer.state(true), final: true };
 }

@@ -14,7 +14,7 @@ export interface KeySpace {
   /** Stable name used in state and checkpoints. */
   id: string;
   client: Redis;
-  /** The server read, host:port (server_info's node column); standalone: the configured address. */
+  /** The server read, host:port (a cluster's server_info rows name it). */
   node?: string;
   /** Cluster: whether this space emits the key (its shard serves the key's slot). */
   keep?(key: Buffer): boolean;

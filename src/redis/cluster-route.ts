@@ -15,7 +15,7 @@ export class NodePool {
     const name = addr(a);
     let client = this.clients.get(name);
     if (!client) {
-      client = openNode(this.config, a, nodeOptions(this.config, a)).then(async (c) => {
+      client = openNode(this.config, a, nodeOptions(this.config, a), 0).then(async (c) => {
         if (replica) await c.call('readonly');
         return c;
       });

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { SourceConfig } from '../config/config.js';
 import { ConfigError } from '../protocol/errors.js';
-import { baseOptions } from './client.js';
+import { baseOptions, open } from './client.js';
 import { connectionProblem } from './errors.js';
 
 export interface Address {
@@ -46,29 +46,11 @@ export function configFor(config: SourceConfig, a: Address, auth?: { username?: 
   return { ...config, host: a.host, port: a.port, connection_url: undefined, ...(auth ?? {}) };
 }
 
-/**
- * Runs the first commands of a new client; a failure is thrown as its real cause: the promise itself
- * rejects with "Connection is closed", while the error event carries why (ECONNREFUSED, WRONGPASS...).
- */
-export async function firstContact<T>(client: Redis, fn: () => Promise<T>): Promise<T> {
-  let cause: Error | undefined;
-  client.on('error', (e: Error) => (cause ??= e));
-  try {
-    return await fn();
-  } catch (e) {
-    client.disconnect();
-    throw /Connection is closed/.test((e as Error).message) && cause ? cause : e;
-  }
-}
-
-/** Connects and PINGs; the error says, in the user's terms, what is wrong with this node. */
-export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a)): Promise<Redis> {
+/** Connects, selects db and PINGs; the error says, in the user's terms, what is wrong with this node. */
+export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a), db = config.db): Promise<Redis> {
   const client = new Redis(options);
   try {
-    await firstContact(client, async () => {
-      await client.connect();
-      await client.ping();
-    });
+    await open(client, db);
     return client;
   } catch (e) {
     throw connectionProblem(e, configFor(config, a, { username: options.username, password: options.password }));

@@ -2,9 +2,9 @@
 import { Redis } from 'ioredis';
 import type { SourceConfig } from '../config/config.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
-import type { Connection } from './client.js';
+import { type Connection, open } from './client.js';
 import { connectionProblem } from './errors.js';
-import { type Address, addr, configFor, firstContact, nodeOptions, openNode, parseAddresses, refuseTunnel } from './nodes.js';
+import { type Address, addr, configFor, nodeOptions, openNode, parseAddresses, refuseTunnel } from './nodes.js';
 
 type SentinelDeployment = Extract<NonNullable<SourceConfig['deployment']>, { mode: 'sentinel' }>;
 
@@ -26,13 +26,10 @@ function healthyReplicas(reply: unknown[][]): Address[] {
 /** What one sentinel says: the primary and healthy replicas, or null when it knows no such master. */
 async function ask(config: SourceConfig, d: SentinelDeployment, s: Address): Promise<{ primary: Address; replicas: Address[] } | null> {
   const auth = { username: d.sentinel_username || undefined, password: d.sentinel_password || undefined };
-  // Sentinels have no databases: db 0 whatever the data node uses.
-  const client = new Redis(nodeOptions(config, s, { ...auth, db: 0 }));
+  const client = new Redis(nodeOptions(config, s, auth));
   try {
-    const master = await firstContact(client, async () => {
-      await client.connect();
-      return (await client.call('sentinel', 'get-master-addr-by-name', d.master_name)) as unknown[] | null;
-    });
+    await open(client, 0); // sentinels have no databases
+    const master = (await client.call('sentinel', 'get-master-addr-by-name', d.master_name)) as unknown[] | null;
     if (!master) return null;
     const primary = { host: text(master[0]), port: Number(master[1]) };
     if (!d.read_from_replica) return { primary, replicas: [] };
