@@ -13,16 +13,21 @@ export interface Sweep {
   pages: SweepPages;
 }
 
+/** Keys remembered per table read whatever their slot (about 10 MB); past it, only keys of dirty slots. */
+export const REMEMBERED_KEYS = 100_000;
+
 /**
  * Each key space emits only keys of the slots its shard served when the read began (T0). Slots whose
  * keys may have been missed that way are "dirty": slots migrating, slots whose owner changed since T0,
  * slots a node answered MOVED/ASK for, and slots a node held keys of without owning them. After the
- * key spaces, every dirty slot is read again from its owner now (the sweep), minus keys already emitted
- * since the slot turned dirty.
+ * key spaces, every dirty slot is read again from its owner now (the sweep), minus keys already emitted.
+ * Emitted keys are remembered (all of them up to REMEMBERED_KEYS, then those of dirty slots), so a key
+ * is emitted once; beyond the bound a key of a slot that moved mid-read may be emitted twice, never lost.
  */
 export class ClusterReads {
   private dirty = new Set<number>();
   private readonly seen = new Map<number, Set<string>>();
+  private remembered = 0;
   private warnedNodes = false;
 
   constructor(
@@ -41,13 +46,15 @@ export class ClusterReads {
     this.dirty.add(slot);
   }
 
-  /** A key space emitted this key (state-key form); remembered when its slot is dirty, so the sweep skips it. */
+  /** A key space emitted this key (state-key form): remembered, so neither SCAN nor the sweep emits it again. */
   emitted(key: string): void {
     const slot = calculateSlot(stateKeyBytes(key));
-    if (!this.dirty.has(slot)) return;
+    if (this.remembered >= REMEMBERED_KEYS && !this.dirty.has(slot)) return;
     let keys = this.seen.get(slot);
     if (!keys) this.seen.set(slot, (keys = new Set()));
+    if (keys.has(key)) return;
     keys.add(key);
+    this.remembered++;
   }
 
   wasEmitted(slot: number, key: string): boolean {
@@ -58,6 +65,7 @@ export class ClusterReads {
   async beginTable(warn: (m: string) => void): Promise<void> {
     this.dirty = new Set();
     this.seen.clear();
+    this.remembered = 0;
     await this.refresh(warn);
   }
 
@@ -68,12 +76,13 @@ export class ClusterReads {
     const slots = [...this.dirty].sort((a, b) => a - b);
     warn(`The cluster resharded during the read (${slots.length} slots moved or migrating); re-reading those slots from their owners now.`);
     const pages = new SweepPages(this.pool, now, slots, this, redisType, pattern, batch);
+    const cursors = new Map<string, string>();
     const space: KeySpace = {
       id: 'cluster-resharded-slots',
       client: await this.pool.get(now.shards[0].primary),
       pipeline: async (commands) => {
         const { client, at } = pages.current();
-        return routedPipeline(this.pool, await client, at, commands, () => undefined);
+        return routedPipeline(this.pool, await client, at, commands, () => undefined, cursors);
       },
     };
     return { space, pages };

@@ -48,6 +48,21 @@ export function redirectOf(err: Error | null, from: Address): Redirect | undefin
 const MAX_HOPS = 5;
 
 /**
+ * A key that moved mid-read is read on its new node; an HSCAN/SSCAN/ZSCAN cursor of the old node means
+ * nothing there (another hash table), so that key is read again from its start: fields already
+ * emitted may repeat, none is skipped. `cursors` remembers where a key's cursor now lives, so later
+ * windows keep theirs. Index (LRANGE, ZRANGE) and entry ID (XRANGE) windows carry over as they are.
+ */
+function forNode(command: Command, to: Address, cursors: Map<string, string>): Command {
+  const [name, key, cursor, ...rest] = command;
+  if (!/^[hsz]scan$/i.test(name) || !Buffer.isBuffer(key)) return command;
+  const id = key.toString('latin1');
+  const restart = String(cursor) !== '0' && cursors.get(id) !== addr(to);
+  cursors.set(id, addr(to));
+  return restart ? [name, key, '0', ...rest] : command;
+}
+
+/**
  * Sends the commands to one node; each command answered MOVED or ASK is sent again where the cluster
  * says its key is now (after ASKING for ASK), so a key migrating mid-read is still read.
  */
@@ -57,7 +72,9 @@ export async function routedPipeline(
   from: Address,
   commands: Command[],
   onRedirect: (slot: number) => void,
+  cursors: Map<string, string> = new Map(),
 ): Promise<Replies> {
+  commands = [...commands];
   const replies = await pipelined(client, commands);
   let pending = replies.map((r, i) => ({ i, where: from, r: redirectOf(r[0], from) }));
   for (let hop = 0; hop < MAX_HOPS; hop++) {
@@ -74,6 +91,7 @@ export async function routedPipeline(
       const { ask, to } = group[0].r!;
       const target = await pool.get(to);
       // ASKING lets the importing node serve only the next command, so it precedes every command.
+      for (const p of group) commands[p.i] = forNode(commands[p.i], to, cursors);
       const cmds = group.flatMap((p) => (ask ? [['asking'] as Command, commands[p.i]] : [commands[p.i]]));
       const got = await pipelined(target, cmds);
       group.forEach((p, j) => {

@@ -1,6 +1,7 @@
 // Redis Cluster: one key space per shard (its primary, or one replica), read in parallel.
 import calculateSlot from 'cluster-key-slot';
 import type { SourceConfig } from '../config/config.js';
+import { stateKey } from '../encoding.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
 import type { Connection, KeySpace } from './client.js';
 import { ClusterReads } from './cluster-reads.js';
@@ -47,6 +48,7 @@ async function readNode(pool: NodePool, shard: Shard, replicas: boolean): Promis
 async function openSpace(pool: NodePool, reads: ClusterReads, shard: Shard, replicas: boolean): Promise<KeySpace & { replica: boolean }> {
   const { node, replica } = await readNode(pool, shard, replicas);
   const slots = rangesText(shard.ranges);
+  const cursors = new Map<string, string>();
   let client;
   try {
     client = await pool.get(node, replica);
@@ -62,11 +64,12 @@ async function openSpace(pool: NodePool, reads: ClusterReads, shard: Shard, repl
     replica,
     keep: (key) => {
       const slot = calculateSlot(key);
-      if (reads.ownerAtStart(slot) === shard.primary.id) return true;
+      // SCAN may return a key twice (while the node rehashes); a key emitted already is not read again.
+      if (reads.ownerAtStart(slot) === shard.primary.id) return !reads.wasEmitted(slot, stateKey(key));
       reads.suspect(slot); // a key of a slot this shard does not serve: mid-migration, or left over
       return false;
     },
-    pipeline: (commands) => routedPipeline(pool, client, node, commands, (slot) => reads.suspect(slot)),
+    pipeline: (commands) => routedPipeline(pool, client, node, commands, (slot) => reads.suspect(slot), cursors),
   };
 }
 
