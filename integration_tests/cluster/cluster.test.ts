@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor, jsonFiles, records, runCli, states } from '../harness/cli.js';
 import { startCluster, type TestCluster, withClient } from '../harness/cluster.js';
 import { canonical, diff, dump, seed, type Tables } from '../harness/cluster-data.js';
+import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
+
+/** What Cluster mode needs beyond the standalone rule (topology, resharding re-reads, replica reads, redirections). */
+export const CLUSTER_ACL = '+cluster|slots +cluster|nodes +cluster|countkeysinslot +cluster|getkeysinslot +readonly +asking';
 import { freePort, hasRedisServer, startRedis } from '../harness/redis-server.js';
 
 const at = (n: { host: string; port: number }) => `${n.host}:${n.port}`;
@@ -107,6 +111,22 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
     const got = canonical([...earlier, ...records(r, 'strings')]).tables.get('strings')!;
     expect([...got.keys()].sort()).toEqual([...expected.get('strings')!.keys()].sort());
     expect(records(r, 'strings').length).toBeLessThan(expected.get('strings')!.size);
+  });
+
+  it('works with the least-privilege ACL rule plus the cluster commands it documents', async () => {
+    const rule = `${ACL_RULE.replace('PASSWORD', 'reader-secret-9')} ${CLUSTER_ACL}`;
+    for (const n of cluster.nodes) await withClient(n, (c) => c.call('acl', 'setuser', 'reader', ...rule.split(' ')));
+    try {
+      const r = await readAll({ ...(await config({ read_from_replicas: true })), username: 'reader', password: 'reader-secret-9' });
+      const { tables, dupes } = canonical(records(r));
+      expect(dupes).toEqual([]);
+      expect(diff(expected, tables)).toEqual([]);
+      // Nothing was refused: no warning about a command the user lacks.
+      expect(r.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN')).toEqual([]);
+      expect(r.stdout).not.toContain('reader-secret-9');
+    } finally {
+      for (const n of cluster.nodes) await withClient(n, (c) => c.call('acl', 'deluser', 'reader'));
+    }
   });
 
   async function checkMessage(cfg: object): Promise<{ status: string; message: string }> {

@@ -48,7 +48,8 @@ export class SweepPages {
     const owner = this.now.shards.find((s) => s.primary.id === this.now.owner[slot]);
     if (!owner) return; // no node serves the slot: its keys cannot be read by anyone
     this.at = owner.primary;
-    this.primaries ??= await clusterPrimaries(await this.pool.get(owner.primary), owner.primary);
+    // CLUSTER NODES also names an importing node that owns no slot yet; without it, the slot owners.
+    this.primaries ??= await clusterPrimaries(await this.pool.get(owner.primary), owner.primary).catch(() => this.now.shards.map((s) => s.primary));
     const found = new Map<string, Buffer>();
     for (const node of this.primaries) {
       const client = await this.pool.get(node);
