@@ -8,7 +8,7 @@ import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
 
 /** What Cluster mode needs beyond the standalone rule (topology, resharding re-reads, replica reads, redirections). */
-export const CLUSTER_ACL = '+cluster|slots +cluster|nodes +cluster|countkeysinslot +cluster|getkeysinslot +readonly +asking';
+const CLUSTER_ACL = '+cluster|slots +cluster|nodes +cluster|countkeysinslot +cluster|getkeysinslot +readonly +asking';
 import { freePort, hasRedisServer, startRedis } from '../harness/redis-server.js';
 
 const at = (n: { host: string; port: number }) => `${n.host}:${n.port}`;

@@ -3,11 +3,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor, jsonFiles, records, runCli, type CliResult } from '../harness/cli.js';
 import { canonical, diff, dump, seed, type Tables } from '../harness/dataset.js';
+import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
 import { freePort, hasRedisServer, type RedisInstance, startRedis } from '../harness/redis-server.js';
 
 const DATA_SECRET = 'data-secret-3f9a';
+const READER_SECRET = 'reader-secret-51d0';
 const SENTINEL_SECRET = 'sentinel-secret-77c1';
+/** The sentinel-side rule the docs give: only what finding the primary and its replicas takes. */
+const SENTINEL_ACL = '-@all +ping +sentinel|get-master-addr-by-name +sentinel|replicas';
 const at = (n: { host: string; port: number }) => `${n.host}:${n.port}`;
 
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -35,6 +39,12 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
     expect(Number(await p.call('wait', 1, 10000))).toBe(1);
     expected = await dump([p]);
     p.disconnect();
+    // The data nodes are read by the docs' least-privilege user (which may not run ROLE).
+    for (const n of [primary, replica]) {
+      const c = new Redis({ host: n.host, port: n.port, password: DATA_SECRET });
+      await c.call('acl', 'setuser', 'reader', ...ACL_RULE.replace('PASSWORD', READER_SECRET).split(' '));
+      c.disconnect();
+    }
     servers.push(
       (sentinel = await startRedis({
         args: ['--sentinel'],
@@ -42,11 +52,12 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
           `sentinel monitor mymaster 127.0.0.1 ${primary.port} 1`,
           `sentinel auth-pass mymaster ${DATA_SECRET}`,
           'sentinel down-after-milliseconds mymaster 60000',
-          `requirepass ${SENTINEL_SECRET}`,
+          'requirepass sentinel-admin-pass-1',
+          `user sreader on >${SENTINEL_SECRET} ${SENTINEL_ACL}`,
         ],
       })),
     );
-    const s = new Redis({ host: sentinel.host, port: sentinel.port, password: SENTINEL_SECRET });
+    const s = new Redis({ host: sentinel.host, port: sentinel.port, password: 'sentinel-admin-pass-1' });
     await until('the sentinel to see the replica in sync', async () => {
       const list = (await s.call('sentinel', 'replicas', 'mymaster')) as string[][];
       return list.some((r) => r.join(' ').includes('master-link-status ok'));
@@ -59,9 +70,10 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
 
   const config = (extra: Record<string, unknown> = {}) => ({
     host: 'ignored.invalid',
-    password: DATA_SECRET,
+    username: 'reader',
+    password: READER_SECRET,
     batch_size: 9,
-    deployment: { mode: 'sentinel', sentinels: `127.0.0.1:${sentinel.port}`, master_name: 'mymaster', sentinel_password: SENTINEL_SECRET, ...extra },
+    deployment: { mode: 'sentinel', sentinels: `127.0.0.1:${sentinel.port}`, master_name: 'mymaster', sentinel_username: 'sreader', sentinel_password: SENTINEL_SECRET, ...extra },
   });
 
   async function check(cfg: object) {
@@ -132,7 +144,7 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
   it('never prints a password', () => {
     expect(outputs.length).toBeGreaterThan(4);
     for (const r of outputs) {
-      for (const secret of [DATA_SECRET, SENTINEL_SECRET, 'wrong-sentinel-pass', 'wrong-data-pass']) {
+      for (const secret of [DATA_SECRET, READER_SECRET, SENTINEL_SECRET, 'sentinel-admin-pass-1', 'wrong-sentinel-pass', 'wrong-data-pass']) {
         expect(r.stdout + r.stderr).not.toContain(secret);
       }
     }
