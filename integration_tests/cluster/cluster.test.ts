@@ -44,8 +44,8 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
     return { host: '127.0.0.1', port: 1, batch_size: 7, deployment: { mode: 'cluster', seed_nodes: seeds, ...extra } };
   }
 
-  async function readAll(cfg: object) {
-    const files = jsonFiles({ 'config.json': cfg, 'catalog.json': catalogFor(undefined, 'full_refresh') });
+  async function readAll(cfg: object, streamsMode: 'full_refresh' | 'incremental' = 'full_refresh') {
+    const files = jsonFiles({ 'config.json': cfg, 'catalog.json': catalogFor(undefined, streamsMode) });
     const r = await runCli(['read', '--config', files['config.json'], '--catalog', files['catalog.json']]);
     expect(r.stderr).toBe('');
     expect(protocolProblems(r.lines)).toEqual([]);
@@ -87,8 +87,11 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
   });
 
   it('reads every shard from a replica when asked', async () => {
-    const r = await readAll(await config({ read_from_replicas: true }));
+    const r = await readAll(await config({ read_from_replicas: true }), 'incremental');
     const { tables, dupes } = canonical(records(r));
+    // Incremental streams: the last entry ID of every stream key, whichever shard holds it.
+    const last = states(r, 'streams').at(-1).state.stream.stream_state.last_entry_ids;
+    expect(Object.keys(last)).toHaveLength(new Set([...expected.get('streams')!.keys()].map((k) => k.split('|')[0])).size);
     expect(dupes).toEqual([]);
     expect(diff(expected, tables)).toEqual([]);
     const info = records(r, 'server_info').map((x) => x.data);
