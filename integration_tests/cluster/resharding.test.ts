@@ -5,7 +5,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, catalogFor, jsonFiles } from '../harness/cli.js';
 import { startCluster, type TestCluster } from '../harness/cluster.js';
-import { canonical, diff, dump, seed } from '../harness/dataset.js';
+import { canonical, diff, dump, seed } from '../harness/cluster-data.js';
 import { protocolProblems } from '../harness/protocol.js';
 import { hasRedisServer } from '../harness/redis-server.js';
 

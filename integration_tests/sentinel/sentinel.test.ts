@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor, jsonFiles, records, runCli, type CliResult } from '../harness/cli.js';
-import { canonical, diff, dump, seed, type Tables } from '../harness/dataset.js';
+import { canonical, diff, dump, seed, type Tables } from '../harness/cluster-data.js';
 import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
 import { freePort, hasRedisServer, type RedisInstance, startRedis } from '../harness/redis-server.js';

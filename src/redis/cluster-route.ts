@@ -5,28 +5,40 @@ import type { Command, Replies } from '../tables/types.js';
 import { type Address, addr, nodeOptions, openNode } from './nodes.js';
 import { pipelined } from './pipeline.js';
 
-/** One client per node address, opened on first use; replicas get READONLY so they serve reads. */
+/**
+ * One client per node address, opened on first use, opened again once ended (the retry step reconnects
+ * only key space clients). Replicas get READONLY so they serve reads, again after every reconnect.
+ */
 export class NodePool {
   private readonly clients = new Map<string, Promise<Redis>>();
+  private readonly ended = new Set<string>();
+  /** Every client ever opened, so close() also ends one that was replaced and later reconnected. */
+  private readonly opened: Promise<Redis>[] = [];
 
   constructor(readonly config: SourceConfig) {}
 
   get(a: Address, replica = false): Promise<Redis> {
     const name = addr(a);
     let client = this.clients.get(name);
-    if (!client) {
+    if (!client || this.ended.has(name)) {
+      this.ended.delete(name);
       client = openNode(this.config, a, nodeOptions(this.config, a), 0).then(async (c) => {
-        if (replica) await c.call('readonly');
+        if (replica) {
+          await c.call('readonly');
+          c.on('ready', () => void c.call('readonly').catch(() => undefined));
+        }
+        c.on('end', () => this.ended.add(name));
         return c;
       });
       client.catch(() => this.clients.delete(name));
       this.clients.set(name, client);
+      this.opened.push(client);
     }
     return client;
   }
 
   async close(): Promise<void> {
-    const all = [...this.clients.values()];
+    const all = this.opened.splice(0);
     this.clients.clear();
     for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') c.value.disconnect();
   }

@@ -3,12 +3,12 @@ import calculateSlot from 'cluster-key-slot';
 import type { SourceConfig } from '../config/config.js';
 import { stateKey } from '../encoding.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
-import type { Connection, KeySpace } from './client.js';
+import { type Connection, type KeySpace, resolveEndpoint } from './client.js';
 import { ClusterReads } from './cluster-reads.js';
 import { NodePool, routedPipeline } from './cluster-route.js';
 import { type ClusterNode, rangesText, readTopology, type Shard, type Topology, uncovered } from './cluster-topology.js';
 import { connectionProblem, target } from './errors.js';
-import { type Address, addr, configFor, parseAddresses, refuseTunnel } from './nodes.js';
+import { type Address, addr, configFor, parseAddresses } from './nodes.js';
 
 /** The topology from the first seed that answers; what each seed said when none does. */
 async function discover(pool: NodePool, seeds: Address[]): Promise<Topology> {
@@ -75,8 +75,8 @@ async function openSpace(pool: NodePool, reads: ClusterReads, shard: Shard, repl
 
 export async function connectCluster(config: SourceConfig): Promise<Connection> {
   const d = config.deployment?.mode === 'cluster' ? config.deployment : { mode: 'cluster' as const };
-  if (config.db !== 0) throw new ConfigError(`Redis Cluster has only database 0: set 'db' to 0 (got ${config.db}).`);
-  refuseTunnel(config, 'Cluster');
+  const db = resolveEndpoint(config).db;
+  if (db !== 0) throw new ConfigError(`Redis Cluster has only database 0: set 'db' to 0 (got ${db}).`);
   // No seeds: the node named by host/port (or the connection URL).
   const seeds = parseAddresses(d.seed_nodes?.trim() || target(config), 'deployment.seed_nodes', 6379);
   const pool = new NodePool(config);

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { SourceConfig } from '../config/config.js';
 import { ConfigError } from '../protocol/errors.js';
-import { baseOptions, open } from './client.js';
+import { baseOptions, open, resolveEndpoint, tlsOptions } from './client.js';
 import { connectionProblem } from './errors.js';
 
 export interface Address {
@@ -10,14 +10,6 @@ export interface Address {
 }
 
 export const addr = (a: Address): string => `${a.host}:${a.port}`;
-
-/** An SSH tunnel forwards one host:port; Cluster and Sentinel hand out addresses of other nodes. */
-export function refuseTunnel(config: SourceConfig, mode: string): void {
-  const method = config.tunnel_method?.tunnel_method;
-  if (method && method !== 'NO_TUNNEL') {
-    throw new ConfigError(`An SSH tunnel reaches a single host:port, but ${mode} mode connects to every node the cluster or sentinels name: set 'tunnel_method' to no tunnel, or use deployment mode 'standalone'.`);
-  }
-}
 
 /** "host:port,host:port" (IPv6 as [::1]:port); a missing port is the default. */
 export function parseAddresses(list: string, field: string, defaultPort: number): Address[] {
@@ -35,10 +27,9 @@ export function parseAddresses(list: string, field: string, defaultPort: number)
 
 /** The user's connection options (auth, TLS, timeouts) aimed at another node; TLS checks that node's name. */
 export function nodeOptions(config: SourceConfig, a: Address, overrides: RedisOptions = {}): RedisOptions {
-  const base = baseOptions(config);
-  const tls = base.tls && !config.tls?.server_name ? { ...base.tls, servername: a.host } : base.tls;
-  // ioredis waits disconnectTimeout for a 'close' that an already-closed socket never sends again.
-  return { disconnectTimeout: 200, ...base, host: a.host, port: a.port, tls, ...overrides };
+  const endpoint = resolveEndpoint(config);
+  const tls = endpoint.tls ? tlsOptions(config, a.host) : undefined;
+  return { ...baseOptions(config, endpoint), host: a.host, port: a.port, tls, ...overrides };
 }
 
 /** The config as if it named this node, so connection errors name the node that failed. */
@@ -47,7 +38,7 @@ export function configFor(config: SourceConfig, a: Address, auth?: { username?: 
 }
 
 /** Connects, selects db and PINGs; the error says, in the user's terms, what is wrong with this node. */
-export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a), db = config.db): Promise<Redis> {
+export async function openNode(config: SourceConfig, a: Address, options: RedisOptions = nodeOptions(config, a), db = resolveEndpoint(config).db): Promise<Redis> {
   const client = new Redis(options);
   try {
     await open(client, db);

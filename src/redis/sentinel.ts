@@ -2,9 +2,9 @@
 import { Redis } from 'ioredis';
 import type { SourceConfig } from '../config/config.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
-import { type Connection, open } from './client.js';
+import type { Connection } from './client.js';
 import { connectionProblem } from './errors.js';
-import { type Address, addr, configFor, nodeOptions, openNode, parseAddresses, refuseTunnel } from './nodes.js';
+import { type Address, addr, configFor, nodeOptions, openNode, parseAddresses } from './nodes.js';
 
 type SentinelDeployment = Extract<NonNullable<SourceConfig['deployment']>, { mode: 'sentinel' }>;
 
@@ -23,12 +23,31 @@ function healthyReplicas(reply: unknown[][]): Address[] {
   return out.sort((a, b) => addr(a).localeCompare(addr(b)));
 }
 
+/**
+ * Connects to a sentinel and PINGs (sentinels have no DBSIZE or databases, so client.open() does not fit);
+ * as there, the 'error' event's cause (ECONNREFUSED, WRONGPASS) wins over "Connection is closed".
+ */
+async function openSentinel(client: Redis): Promise<void> {
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => {
+    cause ??= e;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+    if (cause) throw cause;
+  } catch (e) {
+    client.disconnect();
+    throw cause ?? e;
+  }
+}
+
 /** What one sentinel says: the primary and healthy replicas, or null when it knows no such master. */
 async function ask(config: SourceConfig, d: SentinelDeployment, s: Address): Promise<{ primary: Address; replicas: Address[] } | null> {
   const auth = { username: d.sentinel_username || undefined, password: d.sentinel_password || undefined };
   const client = new Redis(nodeOptions(config, s, auth));
   try {
-    await open(client, 0); // sentinels have no databases
+    await openSentinel(client);
     const master = (await client.call('sentinel', 'get-master-addr-by-name', d.master_name)) as unknown[] | null;
     if (!master) return null;
     const primary = { host: text(master[0]), port: Number(master[1]) };
@@ -53,7 +72,6 @@ async function roleOf(client: Redis): Promise<string | undefined> {
 
 export async function connectSentinel(config: SourceConfig): Promise<Connection> {
   const d = config.deployment as SentinelDeployment;
-  refuseTunnel(config, 'Sentinel');
   const sentinels = parseAddresses(d.sentinels, 'deployment.sentinels', 26379);
   if (sentinels.length === 0) throw new ConfigError("'deployment.sentinels' names no sentinel: give host:port of at least one.");
   const problems: ConnectorError[] = [];
