@@ -1,4 +1,5 @@
 // Redis Cluster through the real CLI: three shards with a replica each, every table, every key once, exact bytes.
+import { readFileSync } from 'node:fs';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor, jsonFiles, records, runCli, states } from '../harness/cli.js';
@@ -117,6 +118,8 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
   });
 
   it('works with the least-privilege ACL rule plus the cluster commands it documents', async () => {
+    const docs = readFileSync(new URL('../../docs/integrations/sources/redis.md', import.meta.url), 'utf8');
+    expect(docs).toContain(`ACL SETUSER airbyte ${ACL_RULE.replace('PASSWORD', 'CHOOSE-A-PASSWORD')} ${CLUSTER_ACL}`);
     const rule = `${ACL_RULE.replace('PASSWORD', 'reader-secret-9')} ${CLUSTER_ACL}`;
     for (const n of cluster.nodes) await withClient(n, (c) => c.call('acl', 'setuser', 'reader', ...rule.split(' ')));
     try {

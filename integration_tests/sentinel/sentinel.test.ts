@@ -1,4 +1,5 @@
 // Sentinel through the real CLI: a primary, a replica and a sentinel, all with passwords; every table byte-exact.
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor, jsonFiles, records, runCli, type CliResult } from '../harness/cli.js';
@@ -93,6 +94,11 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
     expect(r.code).toBe(0);
     return r;
   }
+
+  it('documents the sentinel rule it uses', () => {
+    const docs = readFileSync(new URL('../../docs/integrations/sources/redis.md', import.meta.url), 'utf8');
+    expect(docs).toContain(`\`${SENTINEL_ACL}\``);
+  });
 
   it('check finds the primary through the sentinel', async () => {
     const status = await check(config());

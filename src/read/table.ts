@@ -44,7 +44,7 @@ async function* serverInfo(t: TableRead, checkpointer: Checkpointer, step: Step)
   const infos = await Promise.all(spaces.map((s) => step(`INFO on ${s.node ?? 'the server'}`, () => readInfo(s.client))));
   const now = Math.floor(Date.now() / 1000);
   // A server that refuses INFO (ACL or rename-command) yields no rows, like any table with nothing to read.
-  if (infos.some((info) => info === null)) t.warn('INFO is not permitted on this server (add +info to the ACL user); the server_info table has no rows for it.');
+  if (infos.some((info) => info === null)) t.warn('INFO is not permitted on this server (add +info to the ACL user); the server_info table has no rows.');
   for (let i = 0; i < spaces.length; i++) {
     const info = infos[i];
     if (info !== null) yield { kind: 'rows', rows: infoRows(info, now, t.connection.cluster ? (spaces[i].node ?? '') : '') };
