@@ -147,6 +147,28 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
     expect(dataAuth.message).toContain(`primary ${at(primary)} of 'mymaster', but it cannot be read: Authentication failed`);
   });
 
+  it('after a failover, reads the new primary the sentinels name', async () => {
+    const s = new Redis({ host: sentinel.host, port: sentinel.port, password: 'sentinel-admin-pass-1' });
+    const promoted = new Redis({ host: replica.host, port: replica.port, password: DATA_SECRET });
+    try {
+      await s.call('sentinel', 'failover', 'mymaster');
+      await until('the replica to be promoted', async () => {
+        const master = (await s.call('sentinel', 'get-master-addr-by-name', 'mymaster')) as string[];
+        return Number(master[1]) === replica.port && /role:master/.test(await promoted.info('replication'));
+      });
+    } finally {
+      s.disconnect();
+      promoted.disconnect();
+    }
+    const r = await readAll(config());
+    const { tables, dupes } = canonical(records(r));
+    expect(dupes).toEqual([]);
+    expect(diff(expected, tables)).toEqual([]);
+    const info = records(r, 'server_info').map((x) => x.data);
+    expect(info.find((d) => d.property === 'tcp_port')?.value).toBe(String(replica.port));
+    expect(info.find((d) => d.property === 'role')?.value).toBe('master');
+  });
+
   it('never prints a password', () => {
     expect(outputs.length).toBeGreaterThan(4);
     for (const r of outputs) {
