@@ -114,5 +114,8 @@ export async function routedPipeline(
     }
     pending = next;
   }
+  // Still redirected after MAX_HOPS: the slot keeps moving. Read as no key it would be lost; TRYAGAIN is retried.
+  const moving = replies.find(([err]) => redirectOf(err, from));
+  if (moving) throw new Error(`TRYAGAIN the key's slot is still moving after ${MAX_HOPS} redirections (${moving[0]!.message})`);
   return replies;
 }
