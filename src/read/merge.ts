@@ -3,20 +3,27 @@
 /** At most this many key spaces are read at once (each holds one page in memory). */
 export const MAX_PARALLEL_SPACES = 16;
 
+type Settled<T> = { i: number; r?: IteratorResult<T>; e?: unknown };
+
 /**
  * Yields [source index, event] from every source, up to `limit` running at a time. Each source is
  * asked for its next event only once its previous one was taken, so none runs more than one event
  * (one page of reads) ahead of the consumer. The first failure stops the others and is thrown.
+ * Settled results queue up and wake the consumer (no Promise.race, whose reactions pile up on slow sources).
  */
 export async function* mergeEvents<T>(sources: (() => AsyncGenerator<T>)[], limit = MAX_PARALLEL_SPACES): AsyncGenerator<[number, T]> {
-  type Step = { i: number; r: IteratorResult<T> };
   const running = new Map<number, AsyncGenerator<T>>();
-  const pending = new Map<number, Promise<Step>>();
+  const settled: Settled<T>[] = [];
+  let wake: (() => void) | undefined;
   let started = 0;
   const ask = (i: number) => {
-    const p = running.get(i)!.next().then((r) => ({ i, r }));
-    p.catch(() => undefined); // observed through Promise.race; others' failures must not go unhandled
-    pending.set(i, p);
+    running.get(i)!.next().then(
+      (r) => settled.push({ i, r }),
+      (e) => settled.push({ i, e }),
+    ).finally(() => {
+      wake?.();
+      wake = undefined;
+    });
   };
   const startMore = () => {
     while (running.size < limit && started < sources.length) {
@@ -27,9 +34,13 @@ export async function* mergeEvents<T>(sources: (() => AsyncGenerator<T>)[], limi
   };
   try {
     startMore();
-    while (pending.size > 0) {
-      const { i, r } = await Promise.race(pending.values());
-      pending.delete(i);
+    while (running.size > 0) {
+      if (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const { i, r, e } = settled.shift()!;
+      if (e !== undefined || !r) {
+        running.delete(i);
+        throw e;
+      }
       if (r.done) {
         running.delete(i);
         startMore();
