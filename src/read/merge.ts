@@ -11,7 +11,7 @@ type Settled<T> = { i: number; r?: IteratorResult<T>; e?: unknown };
  * (one page of reads) ahead of the consumer. The first failure stops the others and is thrown.
  * Settled results queue up and wake the consumer (no Promise.race, whose reactions pile up on slow sources).
  */
-export async function* mergeEvents<T>(sources: (() => AsyncGenerator<T>)[], limit = MAX_PARALLEL_SPACES): AsyncGenerator<[number, T]> {
+export async function* mergeEvents<T>(sources: (() => AsyncGenerator<T>)[], limit: number = MAX_PARALLEL_SPACES): AsyncGenerator<[number, T]> {
   const running = new Map<number, AsyncGenerator<T>>();
   const settled: Settled<T>[] = [];
   let wake: (() => void) | undefined;

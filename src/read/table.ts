@@ -27,6 +27,8 @@ export interface TableRead {
   saved?: Record<string, unknown>;
   warn(message: string): void;
   step?: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+  /** Key spaces read at once (default MAX_PARALLEL_SPACES); 1 reads them one after another. */
+  parallelSpaces?: number;
 }
 
 export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved'>): Checkpointer {
@@ -108,7 +110,7 @@ export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent>
   const cluster = t.connection.cluster;
   if (cluster) await step('CLUSTER SLOTS', () => cluster.beginTable(t.warn));
   const spaces = t.connection.spaces.filter((s) => !checkpointer.isDone?.(s.id));
-  for await (const [i, event] of mergeEvents(spaces.map((s) => () => walkSpace(t, s, checkpointer, walk, step)))) {
+  for await (const [i, event] of mergeEvents(spaces.map((s) => () => walkSpace(t, s, checkpointer, walk, step)), t.parallelSpaces)) {
     if (event.kind === 'rows' || event.kind === 'vanished') yield event;
     else {
       if (event.kind === 'key') cluster?.emitted(event.key);
