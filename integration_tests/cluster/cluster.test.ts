@@ -7,9 +7,7 @@ import { startCluster, type TestCluster, withClient } from '../harness/cluster.j
 import { canonical, diff, dump, seed, type Tables } from '../harness/cluster-data.js';
 import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
-
-/** What Cluster mode needs beyond the standalone rule (topology, resharding re-reads, replica reads, redirections). */
-const CLUSTER_ACL = '+cluster|slots +cluster|nodes +cluster|countkeysinslot +cluster|getkeysinslot +readonly +asking';
+import { CLUSTER_ACL } from '../../src/redis/nodes.js';
 import { freePort, hasRedisServer, startRedis } from '../harness/redis-server.js';
 
 const at = (n: { host: string; port: number }) => `${n.host}:${n.port}`;
@@ -130,6 +128,15 @@ describe.skipIf(!hasRedisServer())('Redis Cluster', () => {
       // Nothing was refused: no warning about a command the user lacks.
       expect(r.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN')).toEqual([]);
       expect(r.stdout).not.toContain('reader-secret-9');
+      // Without a command of the rule, check names it and the rule to grant.
+      for (const [missing, where] of [['+cluster|slots', 'the seed node'], ['+readonly', 'replica']]) {
+        const partial = `${ACL_RULE.replace('PASSWORD', 'reader-secret-9')} ${CLUSTER_ACL.replace(missing, '')}`;
+        for (const n of cluster.nodes) await withClient(n, (c) => c.call('acl', 'setuser', 'reader', 'reset', ...partial.split(' ').filter(Boolean)));
+        const status = await checkMessage({ ...(await config({ read_from_replicas: true })), username: 'reader', password: 'reader-secret-9' });
+        expect(status.status).toBe('FAILED');
+        expect(status.message).toContain(`Permission denied at ${where}`);
+        expect(status.message).toContain(`Add '${CLUSTER_ACL}' to the user's ACL rule`);
+      }
     } finally {
       for (const n of cluster.nodes) await withClient(n, (c) => c.call('acl', 'deluser', 'reader'));
     }

@@ -6,13 +6,12 @@ import { catalogFor, jsonFiles, records, runCli, type CliResult } from '../harne
 import { canonical, diff, dump, seed, type Tables } from '../harness/cluster-data.js';
 import { ACL_RULE } from '../acceptance/acl-rule.js';
 import { protocolProblems } from '../harness/protocol.js';
+import { SENTINEL_ACL } from '../../src/redis/nodes.js';
 import { freePort, hasRedisServer, type RedisInstance, startRedis } from '../harness/redis-server.js';
 
 const DATA_SECRET = 'data-secret-3f9a';
 const READER_SECRET = 'reader-secret-51d0';
 const SENTINEL_SECRET = 'sentinel-secret-77c1';
-/** The sentinel-side rule the docs give: only what finding the primary and its replicas takes. */
-const SENTINEL_ACL = '-@all +ping +sentinel|get-master-addr-by-name +sentinel|replicas';
 const at = (n: { host: string; port: number }) => `${n.host}:${n.port}`;
 
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -55,6 +54,7 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
           'sentinel down-after-milliseconds mymaster 60000',
           'requirepass sentinel-admin-pass-1',
           `user sreader on >${SENTINEL_SECRET} ${SENTINEL_ACL}`,
+          `user noreplicas on >${SENTINEL_SECRET} ${SENTINEL_ACL.replace(' +sentinel|replicas', '')}`,
         ],
       })),
     );
@@ -136,6 +136,11 @@ describe.skipIf(!hasRedisServer())('Sentinel', () => {
     const auth = await check(config({ sentinel_password: 'wrong-sentinel-pass' }));
     expect(auth.status).toBe('FAILED');
     expect(auth.message).toMatch(new RegExp(`sentinel 127.0.0.1:${sentinel.port}: Authentication failed`));
+
+    const noReplicas = await check(config({ sentinel_username: 'noreplicas', read_from_replica: true }));
+    expect(noReplicas.status).toBe('FAILED');
+    expect(noReplicas.message).toContain(`Permission denied at sentinel 127.0.0.1:${sentinel.port}: NOPERM`);
+    expect(noReplicas.message).toContain(`Add '${SENTINEL_ACL}' to the user's ACL rule`);
 
     const closed = await freePort();
     const down = await check(config({ sentinels: `127.0.0.1:${closed}` }));

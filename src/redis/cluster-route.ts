@@ -15,16 +15,23 @@ export class NodePool {
   /** Every client ever opened, so close() also ends one that was replaced and later reconnected. */
   private readonly opened: Promise<Redis>[] = [];
 
+  private closed = false;
+
   constructor(readonly config: SourceConfig) {}
 
   get(a: Address, replica = false): Promise<Redis> {
+    // A shard still connecting when another failed must not open a client nobody will close.
+    if (this.closed) return Promise.reject(new Error('Connection is closed.'));
     const name = addr(a);
     let client = this.clients.get(name);
     if (!client || this.ended.has(name)) {
       this.ended.delete(name);
       client = openNode(this.config, a, nodeOptions(this.config, a), 0).then(async (c) => {
         if (replica) {
-          await c.call('readonly');
+          await c.call('readonly').catch((e: Error) => {
+            c.disconnect(); // refused: this client is not handed out, so nothing else would close it
+            throw e;
+          });
           c.on('ready', () => void c.call('readonly').catch(() => undefined));
         }
         c.on('end', () => this.ended.add(name));
@@ -38,6 +45,7 @@ export class NodePool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = this.opened.splice(0);
     this.clients.clear();
     for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') c.value.disconnect();

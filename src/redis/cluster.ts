@@ -8,7 +8,7 @@ import { ClusterReads } from './cluster-reads.js';
 import { NodePool, routedPipeline } from './cluster-route.js';
 import { type ClusterNode, rangesText, readTopology, type Shard, type Topology, uncovered } from './cluster-topology.js';
 import { connectionProblem, target } from './errors.js';
-import { type Address, addr, configFor, parseAddresses } from './nodes.js';
+import { aclProblem, type Address, addr, CLUSTER_ACL, configFor, parseAddresses } from './nodes.js';
 
 /** The topology from the first seed that answers; what each seed said when none does. */
 async function discover(pool: NodePool, seeds: Address[]): Promise<Topology> {
@@ -18,6 +18,8 @@ async function discover(pool: NodePool, seeds: Address[]): Promise<Topology> {
       return await readTopology(await pool.get(seed), seed);
     } catch (e) {
       const msg = (e as Error).message;
+      const denied = aclProblem(e, `the seed node ${addr(seed)}`, CLUSTER_ACL);
+      if (denied) throw denied;
       if (/cluster support disabled/i.test(msg)) {
         throw new ConfigError(`The seed node ${addr(seed)} is not a cluster node (cluster support disabled): set 'deployment' to standalone, or name cluster nodes in 'deployment.seed_nodes'.`, msg);
       }
@@ -37,8 +39,11 @@ async function readNode(pool: NodePool, shard: Shard, replicas: boolean): Promis
       try {
         await pool.get(r, true);
         return { node: r, replica: true };
-      } catch {
-        // the next replica, or the primary
+      } catch (e) {
+        // A user without READONLY would read every shard from its primary: say so instead.
+        const denied = aclProblem(e, `replica ${addr(r)}`, CLUSTER_ACL);
+        if (denied) throw denied;
+        // otherwise the next replica, or the primary
       }
     }
   }

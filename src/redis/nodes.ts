@@ -11,6 +11,18 @@ export interface Address {
 
 export const addr = (a: Address): string => `${a.host}:${a.port}`;
 
+/** What Cluster mode needs beyond the standalone ACL rule (the docs give both, and the tests use exactly these). */
+export const CLUSTER_ACL = '+cluster|slots +cluster|nodes +cluster|countkeysinslot +cluster|getkeysinslot +readonly +asking';
+/** All a Sentinel user needs on the sentinels. */
+export const SENTINEL_ACL = '-@all +ping +sentinel|get-master-addr-by-name +sentinel|replicas';
+
+/** A NOPERM reply for a Cluster or Sentinel command, as a config error naming the rule to grant. */
+export function aclProblem(err: unknown, where: string, rule: string): ConfigError | undefined {
+  const msg = (err as Error)?.message ?? '';
+  if (!/^NOPERM/.test(msg)) return undefined;
+  return new ConfigError(`Permission denied at ${where}: ${msg}. Add '${rule}' to the user's ACL rule (see the docs' Cluster and Sentinel section).`, msg);
+}
+
 /** "host:port,host:port" (IPv6 as [::1]:port); a missing port is the default. */
 export function parseAddresses(list: string, field: string, defaultPort: number): Address[] {
   const out: Address[] = [];

@@ -4,7 +4,7 @@ import type { SourceConfig } from '../config/config.js';
 import { ConfigError, ConnectorError, TransientError } from '../protocol/errors.js';
 import type { Connection } from './client.js';
 import { connectionProblem } from './errors.js';
-import { type Address, addr, configFor, nodeOptions, openNode, parseAddresses } from './nodes.js';
+import { aclProblem, type Address, addr, configFor, nodeOptions, openNode, parseAddresses, SENTINEL_ACL } from './nodes.js';
 
 type SentinelDeployment = Extract<NonNullable<SourceConfig['deployment']>, { mode: 'sentinel' }>;
 
@@ -52,10 +52,14 @@ async function ask(config: SourceConfig, d: SentinelDeployment, s: Address): Pro
     if (!master) return null;
     const primary = { host: text(master[0]), port: Number(master[1]) };
     if (!d.read_from_replica) return { primary, replicas: [] };
-    const list = await client.call('sentinel', 'replicas', d.master_name).catch(() => client.call('sentinel', 'slaves', d.master_name));
+    // SENTINEL SLAVES on servers before 5.0, which lack REPLICAS.
+    const list = await client.call('sentinel', 'replicas', d.master_name).catch((e: Error) => {
+      if (/NOPERM/.test(e.message)) throw e;
+      return client.call('sentinel', 'slaves', d.master_name);
+    });
     return { primary, replicas: healthyReplicas(list as unknown[][]) };
   } catch (e) {
-    throw connectionProblem(e, configFor(config, s, auth));
+    throw aclProblem(e, `sentinel ${addr(s)}`, SENTINEL_ACL) ?? connectionProblem(e, configFor(config, s, auth));
   } finally {
     client.disconnect();
   }
