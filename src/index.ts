@@ -7,7 +7,7 @@ import { checkConnection } from './connector/check.js';
 import { connect } from './redis/client.js';
 import { connectionProblem } from './redis/errors.js';
 import { readTableEvents } from './read/table.js';
-import { findTable, TABLE_NAMES } from './tables/index.js';
+import { findTable, primaryKey, TABLE_NAMES } from './tables/index.js';
 
 export type Offset = Record<string, unknown> | null;
 
@@ -43,7 +43,7 @@ export class RedisConnector {
 
   readTableMetadata(table: string): TableMetadata {
     const t = this.table(table);
-    const meta: TableMetadata = { primary_keys: t.primaryKey.map((p) => p[0]), ingestion_type: t.cursorField ? 'append' : 'snapshot' };
+    const meta: TableMetadata = { primary_keys: primaryKey(t, this.config.deployment?.mode).map((p) => p[0]), ingestion_type: t.cursorField ? 'append' : 'snapshot' };
     if (t.cursorField) meta.cursor_field = t.cursorField[0];
     return meta;
   }

@@ -11,6 +11,8 @@ export type SyncMode = 'full_refresh' | 'incremental';
 export interface TableDef {
   name: string;
   primaryKey: string[][];
+  /** Where a cluster's nodes each give rows of their own, the node is part of the key. */
+  clusterPrimaryKey?: string[][];
   syncModes: SyncMode[];
   cursorField?: string[];
   /** Absent for server_info, which reads INFO instead of keys. */
@@ -32,8 +34,14 @@ export const TABLES: TableDef[] = [
     cursorField: ['entry_id'],
     reader: streams,
   },
-  // One row per node per property: a cluster has several nodes, each with its own INFO.
-  { name: 'server_info', primaryKey: [['node'], ['section'], ['property']], syncModes: ['full_refresh'] },
+  // One row per node per property: a cluster has several nodes, each with its own INFO, so there the node
+  // joins the key; one server (standalone, Sentinel's primary) keeps the plain (section, property) key.
+  {
+    name: 'server_info',
+    primaryKey: [['section'], ['property']],
+    clusterPrimaryKey: [['node'], ['section'], ['property']],
+    syncModes: ['full_refresh'],
+  },
 ];
 
 export const TABLE_NAMES = TABLES.map((t) => t.name);
@@ -42,13 +50,17 @@ export function findTable(name: string): TableDef | undefined {
   return TABLES.find((t) => t.name === name);
 }
 
-/** The AirbyteStream of a table, as discover prints it. */
-export function airbyteStream(t: TableDef): Record<string, unknown> {
+export function primaryKey(t: TableDef, deploymentMode = 'standalone'): string[][] {
+  return deploymentMode === 'cluster' && t.clusterPrimaryKey ? t.clusterPrimaryKey : t.primaryKey;
+}
+
+/** The AirbyteStream of a table, as discover prints it for a deployment mode. */
+export function airbyteStream(t: TableDef, deploymentMode?: string): Record<string, unknown> {
   const stream: Record<string, unknown> = {
     name: t.name,
     json_schema: loadTableSchema(t.name),
     supported_sync_modes: t.syncModes,
-    source_defined_primary_key: t.primaryKey,
+    source_defined_primary_key: primaryKey(t, deploymentMode),
     // Every table checkpoints (SCAN cursor, or entry IDs), so every table resumes.
     is_resumable: true,
     source_defined_cursor: true,
