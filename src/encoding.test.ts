@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Row, score, stateKey, stateKeyBytes, streamFields, text } from './encoding.js';
+import { isUtf8 } from 'node:buffer';
+import { jsonBytes, Row, score, stateKey, stateKeyBytes, streamFields, streamFieldsColumn, text } from './encoding.js';
 
 describe('text', () => {
   it('keeps valid UTF-8 as text and names nothing', () => {
@@ -21,6 +22,23 @@ describe('text', () => {
     text(Buffer.from([0xed, 0xa0, 0x80]), 'a', b64);
     text(Buffer.from([0xc0, 0x80]), 'b', b64);
     expect(b64).toEqual(['a', 'b']);
+  });
+});
+
+describe('jsonBytes', () => {
+  it('gives JSON text that parses back to the exact bytes: every single byte, escapes, long and binary values', () => {
+    const cases = [...Array(256).keys()].map((b) => Buffer.from([b]));
+    cases.push(
+      Buffer.alloc(0), Buffer.from('plain:key-1'), Buffer.from('quote " and \\ back'), Buffer.from('tab\there\nnl\u0000'),
+      Buffer.from('ключ 🔑'), Buffer.from('x'.repeat(100) + '"'), Buffer.from('y'.repeat(64)), Buffer.from([0x41, 0xff]),
+      Buffer.from('\u2028'), Buffer.concat([Buffer.from('z'.repeat(70)), Buffer.from([0xc0, 0x80])]),
+    );
+    for (const b of cases) {
+      const { json, base64 } = jsonBytes(b);
+      const back = JSON.parse(json);
+      expect(base64 ? Buffer.from(back, 'base64') : Buffer.from(back, 'utf8')).toEqual(b);
+      expect(base64).toBe(!isUtf8(b));
+    }
   });
 });
 
@@ -70,5 +88,24 @@ describe('streamFields', () => {
   it('escapes quotes and control characters as JSON', () => {
     const f = streamFields([Buffer.from('q"'), Buffer.from('line\nbreak')]);
     expect(JSON.parse(f.json)).toEqual({ 'q"': 'line\nbreak' });
+  });
+});
+
+describe('streamFieldsColumn', () => {
+  it('is the JSON string of streamFields text, for plain, escaped, unicode and binary fields', () => {
+    const cases: Buffer[][] = [
+      [],
+      [Buffer.from('n'), Buffer.from('1'), Buffer.from('payload'), Buffer.from('entry-1')],
+      [Buffer.from('q"uote'), Buffer.from('back\\slash\n')],
+      [Buffer.from('name'), Buffer.from('ключ 🔑'), Buffer.from('n'), Buffer.from('n')],
+      [Buffer.from('bin'), Buffer.from([0xff, 0x00])],
+    ];
+    for (const pairs of cases) {
+      const f = streamFields(pairs);
+      const c = streamFieldsColumn(pairs);
+      expect(JSON.parse(c.token)).toBe(f.json);
+      expect(c.length).toBe(f.json.length);
+      expect(c.base64).toBe(f.base64);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Row } from '../encoding.js';
 import { recordLine, serialize, streamState } from './messages.js';
 import { redact, registerSecret } from './redact.js';
 
@@ -8,7 +9,8 @@ describe('messages', () => {
   });
 
   it('builds a record line that parses back to the same record', () => {
-    const line = recordLine('"strings"', { key_name: 'k"1', value: null }, 5, [{ field: 'value', change: 'NULLED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }]);
+    const data = new Row().bytes('key_name', Buffer.from('k"1')).nulled('value', 'SOURCE_FIELD_SIZE_LIMITATION').finish();
+    const line = recordLine('"strings"', data.json, 5, [{ field: 'value', change: 'NULLED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }]);
     expect(JSON.parse(line)).toEqual({
       type: 'RECORD',
       record: { stream: 'strings', data: { key_name: 'k"1', value: null }, emitted_at: 5, meta: { changes: [{ field: 'value', change: 'NULLED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }] } },

@@ -66,12 +66,12 @@ export function streamState(stream: string, state: object, recordCount: number):
 }
 
 /**
- * A RECORD line built by hand: the envelope is fixed, so only `data` (and `meta`) go through JSON.stringify.
+ * A RECORD line built by hand around data already encoded as JSON text (Row.json): the envelope is fixed.
  * This is the hot path of every read.
  */
-export function recordLine(streamJson: string, data: object, emittedAt: number, changes?: FieldChange[]): string {
-  const meta = changes && changes.length > 0 ? `,"meta":{"changes":${JSON.stringify(changes)}}` : '';
-  return `{"type":"RECORD","record":{"stream":${streamJson},"data":${JSON.stringify(data)},"emitted_at":${emittedAt}${meta}}}`;
+export function recordLine(streamJson: string, dataJson: string, emittedAt: number, changes?: FieldChange[]): string {
+  const meta = changes && changes.length > 0 ? ',"meta":{"changes":' + JSON.stringify(changes) + '}' : '';
+  return '{"type":"RECORD","record":{"stream":' + streamJson + ',"data":' + dataJson + ',"emitted_at":' + emittedAt + meta + '}}';
 }
 
 /** recordCount must print as a float ("3.0") for strict protocol readers; JSON.stringify prints 3. */

@@ -1,16 +1,17 @@
 import type { Row } from '../encoding.js';
 import { stateKey } from '../encoding.js';
+import { Channel } from '../redis/channel.js';
 import type { KeySpace } from '../redis/client.js';
-import { connectionFailure, pipelined } from '../redis/pipeline.js';
 import { refusal, refusalIn } from '../redis/permissions.js';
+import { connectionFailure } from '../redis/pipeline.js';
 import { KeyScanner, type ScanPage } from '../redis/scan.js';
-import type { Command, KeyPosition, KeyTable, RowContext } from '../tables/types.js';
+import type { Command, KeyPosition, KeyTable, Replies, RowContext } from '../tables/types.js';
 import { type KeyChange, keyChange } from './changes.js';
 
 export type ReadEvent =
   | { kind: 'rows'; rows: Row[] }
   /** After each window of a key: where that key stands, inside the page that starts at pageCursor. */
-  | { kind: 'key'; key: string; position: KeyPosition | null; more: boolean; pageCursor: string }
+  | { kind: 'key'; key: string; position: KeyPosition | null; more: boolean; pageCursor: string; remaining?: number }
   /** After each SCAN page: the cursor of the next one ("0" when the key space is done). */
   | { kind: 'page'; next: string }
   /** A key SCAN returned but that was gone or of another type when read. */
@@ -40,70 +41,193 @@ export interface KeySpaceRead {
 
 const direct = <T>(_what: string, fn: () => Promise<T>) => fn();
 
-async function checked(space: KeySpace, commands: Command[], table: string) {
-  const replies = space.pipeline ? await space.pipeline(commands) : await pipelined(space.client, commands);
-  const failure = connectionFailure(replies) ?? refusalIn(commands, replies, table);
-  if (failure) throw failure;
-  return replies;
+/** A failed connection or a refused command in a batch; looked for only when some reply is an error. */
+function failureIn(commands: Command[], replies: Replies, table: string): Error | undefined {
+  for (let i = 0; i < replies.length; i++) {
+    if (replies[i][0]) return connectionFailure(replies) ?? refusalIn(commands, replies, table);
+  }
+  return undefined;
+}
+
+/** A request sent ahead of need: its failure is handled where it is awaited, not as an unhandled rejection. */
+function ahead<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** SCAN pages whose head pipelines are in flight beyond the one being encoded (2 and 3 measured no faster). */
+const AHEAD = 1;
+
+/** Elements per key, on average, that one head pipeline may ask for: its reply stays within this × batch. */
+const HEAD_ELEMENTS_PER_KEY = 16;
+
+/**
+ * The first window of each key of a page. A full window for every key of a full page would be batch²
+ * elements in one reply; the head asks for at most HEAD_ELEMENTS_PER_KEY × batch in all, and large keys
+ * go on in full windows. (Small listpack-encoded hashes and sets come whole whatever COUNT says: the
+ * server bounds those.)
+ */
+export function headWindowFor(keys: number, batchSize: number): number {
+  return Math.max(1, Math.min(batchSize, Math.floor((HEAD_ELEMENTS_PER_KEY * batchSize) / Math.max(1, keys))));
+}
+
+/** One SCAN page with its head pipeline in flight. */
+interface Fetched {
+  pageCursor: string;
+  page: ScanPage;
+  keys: Buffer[];
+  /** State-key form of keys[i], made only where needed (checkpoints, resume), not for every key. */
+  name(i: number): string;
+  starts: (KeyPosition | undefined)[];
+  heads: Command[][];
+  /** Elements asked for in each key's first window (the head pipeline). */
+  headWindow: number;
+  scannedAt: number;
+  replies: Promise<Replies>;
 }
 
 /**
  * Walks one key space with an explicit SCAN cursor: each page's keys are read in one pipeline
  * (metadata and first window), then large keys window by window. Events say where the read stands
  * after every window and page, so the caller can checkpoint and a later run resume.
+ *
+ * Round trips overlap encoding, a bounded distance ahead: while a page is encoded, the next page's
+ * pipeline and the SCAN after it are in flight; while a window is encoded, the next window is.
  */
 export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> {
-  const { space, table, ctx } = r;
+  // A space with its own pipeline (a cluster shard following MOVED/ASK, a READONLY replica) keeps it;
+  // a plain server is read over a Channel.
+  const own = r.space.pipeline;
+  const transport: Transport = own
+    ? { send: (commands) => own.call(r.space, commands), close: async () => undefined }
+    : new Channel(r.space.client);
+  try {
+    yield* walk(r, transport);
+  } finally {
+    await transport.close();
+  }
+}
+
+interface Transport {
+  send(commands: Command[]): Promise<Replies>;
+  close(): Promise<void>;
+}
+
+async function* walk(r: KeySpaceRead, channel: Transport): AsyncGenerator<ReadEvent> {
+  const { table, ctx } = r;
   const step = r.step ?? direct;
-  const scanner = r.pages ?? new KeyScanner(space.client, r.pattern, r.batchSize, table.redisType);
-  let cursor = r.start.cursor;
-  let resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
-  do {
-    const pageCursor = cursor;
-    const page = await step('SCAN', () =>
-      scanner.page(pageCursor).catch((e: Error) => {
-        throw refusal('scan', e, table.name) ?? e;
+  const scanner = r.pages ?? new KeyScanner(r.space.client, r.pattern, r.batchSize, table.redisType);
+  const scan = (cursor: string) =>
+    ahead(
+      step('SCAN', () =>
+        scanner.page(cursor).catch((e: Error) => {
+          throw refusal('scan', e, table.name) ?? e;
+        }),
+      ),
+    );
+  const send = (what: string, commands: Command[]) =>
+    ahead(
+      step(what, async () => {
+        const replies = await channel.send(commands);
+        const failure = failureIn(commands, replies, table.name);
+        if (failure) throw failure;
+        return replies;
       }),
     );
+
+  const fetch = (pageCursor: string, page: ScanPage, resume?: { key: string; position?: KeyPosition }): Fetched => {
     // Cluster: keys of slots another shard serves are that shard's to emit.
-    const keys = space.keep ? page.keys.filter((k) => space.keep!(k)) : page.keys;
-    const names = keys.map(stateKey);
+    const keep = r.space.keep;
+    const keys = keep ? page.keys.filter((k) => keep.call(r.space, k)) : page.keys;
     // Resuming: the whole page is read again (at least once: a rehash may have reordered it), and the
     // key the checkpoint was inside continues from its saved position. A page without it is read whole.
-    const resumeIndex = resume ? names.indexOf(resume.key) : -1;
+    const resumeIndex = resume ? keys.map(stateKey).indexOf(resume.key) : -1;
     const resumeAt = resume?.position;
-    resume = undefined;
-    ctx.scannedAt = Math.floor(Date.now() / 1000);
-    const starts = names.map((n, i) => (i === resumeIndex && resumeAt !== undefined ? resumeAt : r.startFor?.(n)));
-    const heads = keys.map((k, i) => table.head(k, starts[i], r.batchSize, ctx));
-    const replies = await step(`read of ${keys.length} keys`, () => checked(space, heads.flat(), table.name));
-    let at = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const mine = replies.slice(at, at + heads[i].length);
-      at += heads[i].length;
-      let window = table.parseHead(key, mine, starts[i], r.batchSize, ctx);
-      if (window === null) {
-        // The keys table tolerates refused metadata commands (null columns): only its TYPE and TTL decide.
-        yield { kind: 'vanished', key: names[i], change: keyChange(table.redisType ? mine : mine.slice(0, 2), names[i]) };
-        continue;
-      }
-      for (;;) {
-        if (window.rows.length > 0) yield { kind: 'rows', rows: window.rows };
-        yield { kind: 'key', key: names[i], position: window.position, more: window.next !== null, pageCursor };
-        const next = window.next;
-        if (next === null || !table.next || !table.parseNext) break;
-        const command = table.next(key, next, r.batchSize);
-        const reply = await step(`read of ${names[i]}`, () => checked(space, [command], table.name));
-        if (reply[0][0]) {
-          // The key changed type mid-read: what was read stays, no phantom rows.
-          yield { kind: 'vanished', key: names[i], change: keyChange(reply, names[i], true) };
-          break;
-        }
-        window = table.parseNext(key, reply[0][1], next, r.batchSize, ctx);
-      }
+    const name = (i: number) => stateKey(keys[i]);
+    const scannedAt = Math.floor(Date.now() / 1000);
+    ctx.scannedAt = scannedAt;
+    const startFor = r.startFor;
+    const starts = keys.map((k, i) => (i === resumeIndex && resumeAt !== undefined ? resumeAt : startFor?.(stateKey(k))));
+    const headWindow = headWindowFor(keys.length, r.batchSize);
+    const heads = keys.map((k, i) => table.head(k, starts[i], headWindow, ctx));
+    const replies = send(`read of ${keys.length} keys`, heads.flat());
+    return { pageCursor, page, keys, name, starts, heads, headWindow, scannedAt, replies };
+  };
+
+  // Pages are read in SCAN order; AHEAD pages' pipelines (and the SCAN after them) are in flight while
+  // one is encoded, so Redis works while we encode. The queue holds at most AHEAD + 1 pages.
+  let resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
+  let nextScan: { cursor: string; page: Promise<ScanPage> } | undefined = { cursor: r.start.cursor, page: scan(r.start.cursor) };
+  const queue: Fetched[] = [];
+  for (;;) {
+    while (queue.length <= AHEAD && nextScan) {
+      const page: ScanPage = await nextScan.page;
+      queue.push(fetch(nextScan.cursor, page, resume));
+      resume = undefined;
+      nextScan = page.next === '0' ? undefined : { cursor: page.next, page: scan(page.next) };
     }
-    yield { kind: 'page', next: page.next };
-    cursor = page.next;
-  } while (cursor !== '0');
+    const current = queue.shift();
+    if (!current) break;
+    const replies = await current.replies;
+    ctx.scannedAt = current.scannedAt;
+    yield* readPage(r, current, replies, send);
+    yield { kind: 'page', next: current.page.next };
+  }
+}
+
+async function* readPage(
+  r: KeySpaceRead,
+  f: Fetched,
+  replies: Replies,
+  send: (what: string, commands: Command[]) => Promise<Replies>,
+): AsyncGenerator<ReadEvent> {
+  const { table, ctx } = r;
+  // Incremental reads keep every key's last position; snapshots only need positions inside unfinished keys.
+  const everyKey = r.startFor !== undefined;
+  // Rows of keys read in one window are gathered per page: one event for many keys, not two per key.
+  let rows: Row[] = [];
+  let finished: ReadEvent[] = [];
+  const flush = function* (): Generator<ReadEvent> {
+    if (rows.length > 0) yield { kind: 'rows', rows };
+    yield* finished;
+    rows = [];
+    finished = [];
+  };
+  let at = 0;
+  for (let i = 0; i < f.keys.length; i++) {
+    const key = f.keys[i];
+    const n = f.heads[i].length;
+    const mine = replies.slice(at, at + n);
+    at += n;
+    let window = table.parseHead(key, mine, f.starts[i], f.headWindow, ctx);
+    if (window === null) {
+      // The keys table tolerates refused metadata commands (null columns): only its TYPE and TTL decide.
+      const name = f.name(i);
+      finished.push({ kind: 'vanished', key: name, change: keyChange(table.redisType ? mine : mine.slice(0, 2), name) });
+      continue;
+    }
+    if (window.next === null || !table.next || !table.parseNext) {
+      for (const row of window.rows) rows.push(row);
+      if (everyKey) finished.push({ kind: 'key', key: f.name(i), position: window.position, more: false, pageCursor: f.pageCursor });
+      continue;
+    }
+    yield* flush();
+    const name = f.name(i);
+    for (;;) {
+      const next = window.next;
+      // The next window is asked for before this one is encoded and written.
+      const pending = next === null ? undefined : send(`read of ${name}`, [table.next!(key, next, r.batchSize)]);
+      if (window.rows.length > 0) yield { kind: 'rows', rows: window.rows };
+      yield { kind: 'key', key: name, position: window.position, more: next !== null, pageCursor: f.pageCursor, remaining: window.remaining };
+      if (!pending) break;
+      const reply = await pending;
+      if (reply[0][0]) {
+        // The key changed type mid-read: what was read stays, no phantom rows.
+        yield { kind: 'vanished', key: name, change: keyChange(reply, name, true) };
+        break;
+      }
+      window = table.parseNext!(key, reply[0][1], next!, r.batchSize, ctx);
+    }
+  }
+  yield* flush();
 }

@@ -1,7 +1,9 @@
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { recordLine, streamState, streamStatus } from '../protocol/messages.js';
 import type { Sink } from '../protocol/sink.js';
+import type { Connection } from '../redis/client.js';
 import { ChangeCounter } from './changes.js';
+import { Progress } from './progress.js';
 import { readTableEvents, type TableRead } from './table.js';
 
 export interface StreamRun extends Omit<TableRead, 'warn'> {
@@ -30,6 +32,7 @@ export async function runStream(run: StreamRun): Promise<boolean> {
   const changed = new ChangeCounter();
   let running = false;
   try {
+    const progress = new Progress(name, table.reader ? await keyCounts(run.connection, run.step) : undefined);
     const events = readTableEvents({ ...run, warn: (m) => void sink.log('WARN', m) });
     for await (const event of events) {
       if (event.kind === 'rows') {
@@ -38,9 +41,16 @@ export async function runStream(run: StreamRun): Promise<boolean> {
           await sink.emit(streamStatus(name, 'RUNNING'));
         }
         const emittedAt = Date.now();
-        for (const row of event.rows) await sink.line(recordLine(streamJson, row.data, emittedAt, row.changes));
+        for (const row of event.rows) {
+          if (sink.add(recordLine(streamJson, row.json, emittedAt, row.changes))) await sink.flush();
+        }
         total += event.rows.length;
         sinceState += event.rows.length;
+        progress.rows(event.rows.length);
+      } else if (event.kind === 'progress') {
+        if (event.cursor !== undefined) progress.page(event.space, event.cursor);
+        else progress.key(event.remaining);
+        for (const m of progress.due()) await sink.emit(m);
       } else if (event.kind === 'vanished') {
         changed.add(event.change);
       } else {
@@ -60,5 +70,18 @@ export async function runStream(run: StreamRun): Promise<boolean> {
     await sink.emit(streamStatus(name, 'INCOMPLETE'));
     await sink.error(e, name);
     return false;
+  }
+}
+
+/** DBSIZE of every key space, for row estimates; undefined (no estimates) when the server refuses it. */
+async function keyCounts(connection: Connection, step: StreamRun['step']): Promise<Map<string, number> | undefined> {
+  try {
+    const counts = new Map<string, number>();
+    for (const space of connection.spaces) {
+      counts.set(space.id, await (step ?? ((_w, fn) => fn()))('DBSIZE', () => space.client.dbsize()));
+    }
+    return counts;
+  } catch {
+    return undefined;
   }
 }

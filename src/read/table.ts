@@ -17,7 +17,9 @@ export type TableEvent =
   | { kind: 'rows'; rows: Row[] }
   /** The read moved to a point it can resume from; `state` is the stream_state blob. */
   | { kind: 'checkpoint'; state: Record<string, unknown>; final: boolean }
-  | { kind: 'vanished'; key: string; change?: KeyChange };
+  | { kind: 'vanished'; key: string; change?: KeyChange }
+  /** How far the read is: a key space's next SCAN cursor, or the elements left in the key being read. */
+  | { kind: 'progress'; space: string; cursor?: string; remaining?: number };
 
 export interface TableRead {
   connection: Connection;
@@ -115,6 +117,8 @@ export async function* readTableEvents(t: TableRead): AsyncGenerator<TableEvent>
     else {
       if (event.kind === 'key') cluster?.emitted(event.key);
       if (checkpointer.apply(spaces[i].id, event)) yield { kind: 'checkpoint', state: checkpointer.state(false), final: false };
+      if (event.kind === 'page') yield { kind: 'progress', space: spaces[i].id, cursor: event.next };
+      else if (event.kind === 'key' && event.more) yield { kind: 'progress', space: spaces[i].id, remaining: event.remaining };
     }
   }
   for (const s of spaces) checkpointer.done(s.id);

@@ -1,20 +1,32 @@
 // hashes, sets, lists, sorted_sets: one generic shape, windowed by HSCAN/SSCAN cursor or LRANGE/ZRANGE index.
-import { Row, score } from '../encoding.js';
+import { fixedColumns, type JsonBytes, jsonBytes, Row, score } from '../encoding.js';
 import type { Command, KeyTable, Replies, RowContext, Window } from './types.js';
 import { ttlOf } from './types.js';
 
+/** What every row of one key shares: its name encoded once, TTL, length, and elements read so far. */
 interface KeyMeta {
+  name: JsonBytes;
   ttl: number | null;
   size: number;
+  read: number;
 }
 
-function base(key: Buffer): Row {
-  return new Row().bytes('key_name', key);
+/** One window's rows start from the key name; `tail` holds the columns equal on all of them. */
+interface Shared {
+  meta: KeyMeta;
+  tail: string;
+  ctx: RowContext;
 }
+
+const base = (s: Shared) => new Row().encoded('key_name', s.meta.name);
 
 /** A failed reply (WRONGTYPE after a type change) or a vanished key yields no rows for that key. */
 function failed(replies: Replies): boolean {
   return replies.some(([err]) => err !== null);
+}
+
+function keyMeta(key: Buffer, ttl: number | null, size: number): KeyMeta {
+  return { name: jsonBytes(key), ttl, size, read: 0 };
 }
 
 // ---- scanned collections (hash, set): the cursor is the window position
@@ -23,13 +35,17 @@ function scanned(
   redisType: string,
   scanCommand: string,
   sizeCommand: string | undefined,
-  toRows: (key: Buffer, items: Buffer[], meta: KeyMeta, ctx: RowContext) => Row[],
+  tail: (meta: KeyMeta, ctx: RowContext) => string,
+  toRows: (s: Shared, items: Buffer[]) => Row[],
 ): KeyTable {
   const scan = (key: Buffer, cursor: string, window: number): Command => [scanCommand, key, cursor, 'COUNT', window];
-  const parse = (key: Buffer, reply: unknown, meta: KeyMeta, ctx: RowContext): Window => {
+  const parse = (reply: unknown, meta: KeyMeta, ctx: RowContext): Window => {
     const [cursor, items] = reply as [Buffer, Buffer[]];
     const next = cursor.toString();
-    return { rows: toRows(key, items, meta, ctx), next: next === '0' ? null : next, position: next };
+    const rows = toRows({ meta, tail: tail(meta, ctx), ctx }, items);
+    meta.read += rows.length;
+    const remaining = sizeCommand ? Math.max(0, meta.size - meta.read) : undefined;
+    return { rows, next: next === '0' ? null : next, position: next, remaining };
   };
   const metas = new WeakMap<Buffer, KeyMeta>();
   return {
@@ -43,39 +59,41 @@ function scanned(
     parseHead(key, replies, _start, _window, ctx) {
       const ttl = ttlOf(replies[0][1]);
       if (failed(replies) || ttl === 'gone') return null;
-      const meta = { ttl, size: sizeCommand ? Number(replies[1][1]) : 0 };
+      const meta = keyMeta(key, ttl, sizeCommand ? Number(replies[1][1]) : 0);
       metas.set(key, meta);
-      return parse(key, replies[replies.length - 1][1], meta, ctx);
+      return parse(replies[replies.length - 1][1], meta, ctx);
     },
     next: (key, position, window) => scan(key, String(position), window),
-    parseNext: (key, reply, _position, _window, ctx) => parse(key, reply, metas.get(key) ?? { ttl: null, size: 0 }, ctx),
+    parseNext: (key, reply, _position, _window, ctx) => parse(reply, metas.get(key) ?? keyMeta(key, null, 0), ctx),
   };
 }
 
-export const hashes = scanned('hashes', 'hash', 'hscan', undefined, (key, items, meta, ctx) => {
-  const rows: Row[] = [];
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    rows.push(
-      base(key)
+export const hashes = scanned(
+  'hashes',
+  'hash',
+  'hscan',
+  undefined,
+  (meta, ctx) => fixedColumns({ ttl_seconds: meta.ttl, scanned_at: ctx.scannedAt }),
+  (s, items) => {
+    const rows: Row[] = new Array(items.length >> 1);
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      rows[i >> 1] = base(s)
         .bytes('field', items[i])
-        .limitedBytes('value', items[i + 1], ctx.maxValueBytes)
-        .set('ttl_seconds', meta.ttl)
-        .set('scanned_at', ctx.scannedAt)
-        .finish(),
-    );
-  }
-  return rows;
-});
+        .limitedBytes('value', items[i + 1], s.ctx.maxValueBytes)
+        .columns(s.tail)
+        .finish();
+    }
+    return rows;
+  },
+);
 
-export const sets = scanned('sets', 'set', 'sscan', 'scard', (key, items, meta, ctx) =>
-  items.map((m) =>
-    base(key)
-      .limitedBytes('member', m, ctx.maxValueBytes)
-      .set('set_cardinality', meta.size)
-      .set('ttl_seconds', meta.ttl)
-      .set('scanned_at', ctx.scannedAt)
-      .finish(),
-  ),
+export const sets = scanned(
+  'sets',
+  'set',
+  'sscan',
+  'scard',
+  (meta, ctx) => fixedColumns({ set_cardinality: meta.size, ttl_seconds: meta.ttl, scanned_at: ctx.scannedAt }),
+  (s, items) => items.map((m) => base(s).limitedBytes('member', m, s.ctx.maxValueBytes).columns(s.tail).finish()),
 );
 
 // ---- ranged collections (list, zset): the window position is an index
@@ -85,16 +103,18 @@ function ranged(
   sizeCommand: string,
   range: (key: Buffer, from: number, to: number) => Command,
   perElement: number,
-  toRow: (key: Buffer, items: Buffer[], at: number, index: number, meta: KeyMeta, ctx: RowContext) => Row,
+  tail: (meta: KeyMeta, ctx: RowContext) => string,
+  toRow: (s: Shared, items: Buffer[], at: number, index: number) => Row,
 ): KeyTable {
   const metas = new WeakMap<Buffer, KeyMeta>();
-  const parse = (key: Buffer, reply: unknown, from: number, window: number, meta: KeyMeta, ctx: RowContext): Window => {
+  const parse = (reply: unknown, from: number, window: number, meta: KeyMeta, ctx: RowContext): Window => {
     const items = reply as Buffer[];
     const count = items.length / perElement;
     const rows: Row[] = new Array(count);
-    for (let i = 0; i < count; i++) rows[i] = toRow(key, items, i * perElement, from + i, meta, ctx);
+    const s: Shared = { meta, tail: tail(meta, ctx), ctx };
+    for (let i = 0; i < count; i++) rows[i] = toRow(s, items, i * perElement, from + i);
     const next = from + count;
-    return { rows, next: count < window ? null : next, position: next };
+    return { rows, next: count < window ? null : next, position: next, remaining: Math.max(0, meta.size - next) };
   };
   return {
     name,
@@ -106,13 +126,13 @@ function ranged(
     parseHead(key, replies, start, window, ctx) {
       const ttl = ttlOf(replies[0][1]);
       if (failed(replies) || ttl === 'gone') return null;
-      const meta = { ttl, size: Number(replies[1][1]) };
+      const meta = keyMeta(key, ttl, Number(replies[1][1]));
       metas.set(key, meta);
-      return parse(key, replies[2][1], Number(start ?? 0), window, meta, ctx);
+      return parse(replies[2][1], Number(start ?? 0), window, meta, ctx);
     },
     next: (key, position, window) => range(key, Number(position), Number(position) + window - 1),
     parseNext: (key, reply, position, window, ctx) =>
-      parse(key, reply, Number(position), window, metas.get(key) ?? { ttl: null, size: 0 }, ctx),
+      parse(reply, Number(position), window, metas.get(key) ?? keyMeta(key, null, 0), ctx),
   };
 }
 
@@ -122,14 +142,9 @@ export const lists = ranged(
   'llen',
   (key, from, to) => ['lrange', key, from, to],
   1,
-  (key, items, at, index, meta, ctx) =>
-    base(key)
-      .set('list_index', index)
-      .limitedBytes('value', items[at], ctx.maxValueBytes)
-      .set('list_length', meta.size)
-      .set('ttl_seconds', meta.ttl)
-      .set('scanned_at', ctx.scannedAt)
-      .finish(),
+  (meta, ctx) => fixedColumns({ list_length: meta.size, ttl_seconds: meta.ttl, scanned_at: ctx.scannedAt }),
+  (s, items, at, index) =>
+    base(s).set('list_index', index).limitedBytes('value', items[at], s.ctx.maxValueBytes).columns(s.tail).finish(),
 );
 
 export const sortedSets = ranged(
@@ -138,18 +153,13 @@ export const sortedSets = ranged(
   'zcard',
   (key, from, to) => ['zrange', key, from, to, 'WITHSCORES'],
   2,
-  (key, items, at, index, meta, ctx) => {
-    const row = base(key).limitedBytes('member', items[at], ctx.maxValueBytes);
-    const s = score(items[at + 1].toString());
+  (meta, ctx) => fixedColumns({ zset_cardinality: meta.size, ttl_seconds: meta.ttl, scanned_at: ctx.scannedAt }),
+  (s, items, at, index) => {
+    const row = base(s).limitedBytes('member', items[at], s.ctx.maxValueBytes);
+    const sc = score(items[at + 1].toString('latin1'));
     // +inf/-inf have no JSON number: null, and the change is said in meta.changes.
-    if (s === null) row.nulled('score', 'SOURCE_SERIALIZATION_ERROR');
-    else row.set('score', s);
-    return row
-      .set('rank', index)
-      .set('zset_cardinality', meta.size)
-      .set('ttl_seconds', meta.ttl)
-      .set('scanned_at', ctx.scannedAt)
-      .finish();
+    if (sc === null) row.nulled('score', 'SOURCE_SERIALIZATION_ERROR');
+    else row.set('score', sc);
+    return row.set('rank', index).columns(s.tail).finish();
   },
 );
-

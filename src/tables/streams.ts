@@ -1,4 +1,4 @@
-import { Row, streamFields } from '../encoding.js';
+import { jsonBytes, Row, streamFieldsColumn } from '../encoding.js';
 import type { Command, KeyPosition, KeyTable, RowContext, Window } from './types.js';
 import { ttlOf } from './types.js';
 import { nextEntryId } from './entry-id.js';
@@ -15,6 +15,8 @@ function parse(key: Buffer, reply: unknown, after: KeyPosition | undefined, wind
   const entries = (reply ?? []) as [Buffer, Buffer[]][];
   const ttl = ttls.get(key) ?? null;
   const rows: Row[] = new Array(entries.length);
+  const name = jsonBytes(key);
+  const ttlJson = String(ttl);
   let last: string | undefined;
   for (let i = 0; i < entries.length; i++) {
     const [idBuf, pairs] = entries[i];
@@ -23,17 +25,17 @@ function parse(key: Buffer, reply: unknown, after: KeyPosition | undefined, wind
     const dash = id.indexOf('-');
     const ms = Number(id.slice(0, dash));
     const seq = Number(id.slice(dash + 1));
-    const f = streamFields(pairs ?? []);
-    const row = new Row().bytes('key_name', key).set('entry_id', id);
-    if (f.json.length > ctx.maxValueBytes) row.nulled('fields', 'SOURCE_FIELD_SIZE_LIMITATION');
-    else row.set('fields', f.json);
-    if (f.base64) row.base64.push('fields');
+    const f = streamFieldsColumn(pairs ?? []);
+    const row = new Row().encoded('key_name', name).raw('entry_id', '"' + id + '"');
+    if (f.length > ctx.maxValueBytes) row.nulled('fields', 'SOURCE_FIELD_SIZE_LIMITATION');
+    else row.raw('fields', f.token);
+    if (f.base64) row.markBase64('fields');
     // IDs are 64-bit; past 2^53 a JSON number would silently change, so say so instead.
     if (Number.isSafeInteger(ms)) row.set('timestamp_ms', ms);
     else row.nulled('timestamp_ms', 'SOURCE_SERIALIZATION_ERROR');
     if (Number.isSafeInteger(seq)) row.set('sequence', seq);
     else row.nulled('sequence', 'SOURCE_SERIALIZATION_ERROR');
-    rows[i] = row.set('ttl_seconds', ttl).finish();
+    rows[i] = row.raw('ttl_seconds', ttlJson).finish();
   }
   const position = last ?? (after === undefined ? null : after);
   return { rows, next: entries.length < window || last === undefined ? null : last, position };

@@ -20,6 +20,8 @@ export interface Window {
   next: KeyPosition | null;
   /** Position to checkpoint after these rows (for streams: the last entry ID read). */
   position: KeyPosition | null;
+  /** Elements the key holds beyond these rows, when its length is known (for progress estimates). */
+  remaining?: number;
 }
 
 /** Replies of a pipeline: [error, value] pairs, as ioredis returns them. */
