@@ -49,6 +49,24 @@ function failureIn(commands: Command[], replies: Replies, table: string): Error 
   return undefined;
 }
 
+/**
+ * Steps one after another: a request sent ahead starts when the one before it has its reply, so
+ * retries (which reconnect the clients) never run side by side. Round trips still overlap encoding.
+ */
+function serialized(step: Step): Step {
+  let last: Promise<unknown> = Promise.resolve();
+  return (what, fn) => {
+    const run = last.then(
+      () => step(what, fn),
+      () => step(what, fn),
+    );
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+
 /** A request sent ahead of need: its failure is handled where it is awaited, not as an unhandled rejection. */
 function ahead<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
@@ -115,7 +133,7 @@ interface Transport {
 
 async function* walk(r: KeySpaceRead, channel: Transport): AsyncGenerator<ReadEvent> {
   const { table, ctx } = r;
-  const step = r.step ?? direct;
+  const step = serialized(r.step ?? direct);
   const scanner = r.pages ?? new KeyScanner(r.space.client, r.pattern, r.batchSize, table.redisType);
   const scan = (cursor: string) =>
     ahead(

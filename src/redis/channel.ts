@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import RedisParser from 'redis-parser';
 import type { Socket } from 'node:net';
 import type { Command, Replies } from '../tables/types.js';
-import { pipelined } from './pipeline.js';
+import { ServerChanged, runId as runIdOf } from '../read/server-identity.js';
+import { isConnectionError, pipelined } from './pipeline.js';
 import { encodeCommands } from './resp.js';
 
 interface Batch {
@@ -27,6 +28,9 @@ export class Channel {
   private opening: Promise<void> | undefined;
   private broken: Error | undefined;
   private fallback = false;
+  /** The server process the first connection reached (INFO run_id), where INFO is permitted. */
+  private runId: string | undefined;
+  private opened = 0;
 
   constructor(private readonly client: Redis) {}
 
@@ -56,8 +60,11 @@ export class Channel {
     this.broken = undefined;
     try {
       this.socket = await this.takeOver();
-    } catch {
-      // No second connection (maxclients, a one-connection tunnel…): the client's own pipelines still work.
+    } catch (e) {
+      this.dup?.disconnect();
+      // A server that is down or slow fails this step (the step retries); a server that will not give us
+      // a second connection (maxclients, a one-connection tunnel…) still has the client's own pipelines.
+      if (e instanceof ServerChanged || isConnectionError(e as Error) || /ETIMEDOUT|ECONNREFUSED/.test((e as Error).message)) throw e;
       this.fallback = true;
     }
   }
@@ -76,6 +83,10 @@ export class Channel {
     else await dup.ping().catch((e: Error) => { if (e.name !== 'ReplyError') throw e; });
     const socket = (dup as unknown as { stream?: Socket }).stream;
     if (!socket || typeof socket.write !== 'function') throw new Error('no socket to take over');
+    // A reconnect that reaches another server process (restart, failover) voids every cursor held.
+    const now = await runIdOf(dup);
+    if (this.opened++ === 0) this.runId = now;
+    else if (this.runId !== undefined && now !== undefined && now !== this.runId) throw new ServerChanged(this.runId, now);
     socket.removeAllListeners('data');
     const parser = new RedisParser({
       returnBuffers: true,
