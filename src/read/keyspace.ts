@@ -52,17 +52,29 @@ function failureIn(commands: Command[], replies: Replies, table: string): Error 
 /**
  * Steps one after another: a request sent ahead starts when the one before it has its reply, so
  * retries (which reconnect the clients) never run side by side. Round trips still overlap encoding.
+ * Once stopped, steps not yet run fail at once, and settled() waits for the one running, so nothing of
+ * an ended walk reconnects a client later.
  */
-function serialized(step: Step): Step {
-  let last: Promise<unknown> = Promise.resolve();
-  return (what, fn) => {
-    const run = last.then(
-      () => step(what, fn),
-      () => step(what, fn),
+export class SerialSteps {
+  private last: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly step: Step) {}
+
+  readonly run: Step = (what, fn) => {
+    const guarded = () => (this.stopped ? Promise.reject(new Error('This read has ended.')) : fn());
+    const run = this.last.then(
+      () => this.step(what, guarded),
+      () => this.step(what, guarded),
     );
-    last = run.catch(() => undefined);
+    this.last = run.catch(() => undefined);
     return run;
   };
+
+  stop(): Promise<unknown> {
+    this.stopped = true;
+    return this.last;
+  }
 }
 
 type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
@@ -119,10 +131,13 @@ export async function* readKeySpace(r: KeySpaceRead): AsyncGenerator<ReadEvent> 
   const transport: Transport = own
     ? { send: (commands) => own.call(r.space, commands), close: async () => undefined }
     : new Channel(r.space.client);
+  const steps = new SerialSteps(r.step ?? direct);
   try {
-    yield* walk(r, transport);
+    yield* walk(r, transport, steps);
   } finally {
+    const settled = steps.stop();
     await transport.close();
+    await settled;
   }
 }
 
@@ -131,9 +146,9 @@ interface Transport {
   close(): Promise<void>;
 }
 
-async function* walk(r: KeySpaceRead, channel: Transport): AsyncGenerator<ReadEvent> {
+async function* walk(r: KeySpaceRead, channel: Transport, steps: SerialSteps): AsyncGenerator<ReadEvent> {
   const { table, ctx } = r;
-  const step = serialized(r.step ?? direct);
+  const step = steps.run;
   const scanner = r.pages ?? new KeyScanner(r.space.client, r.pattern, r.batchSize, table.redisType);
   const scan = (cursor: string) =>
     ahead(

@@ -28,6 +28,7 @@ export class Channel {
   private opening: Promise<void> | undefined;
   private broken: Error | undefined;
   private fallback = false;
+  private closed = false;
   /** The server process the first connection reached (INFO run_id), where INFO is permitted. */
   private runId: string | undefined;
   private opened = 0;
@@ -35,6 +36,8 @@ export class Channel {
   constructor(private readonly client: Redis) {}
 
   async send(commands: Command[]): Promise<Replies> {
+    // A request sent ahead by a walk that has ended must not open a connection nobody closes.
+    if (this.closed) throw new Error('The read that opened this channel has ended.');
     if (commands.length === 0) return [];
     if (!this.fallback && (!this.socket || this.broken)) await (this.opening ??= this.open().finally(() => (this.opening = undefined)));
     if (this.fallback || !this.socket) return pipelined(this.client, commands);
@@ -49,7 +52,9 @@ export class Channel {
   }
 
   async close(): Promise<void> {
-    this.fail(new Error('Connection is closed.'));
+    this.closed = true;
+    // Not a connection error: a request still in flight is not retried, it just ends.
+    this.fail(new Error('The read that opened this channel has ended.'));
     this.dup?.disconnect();
     this.dup = undefined;
   }
@@ -60,11 +65,15 @@ export class Channel {
     this.broken = undefined;
     try {
       this.socket = await this.takeOver();
+      if (this.closed) {
+        this.dup?.disconnect();
+        throw new Error('The read that opened this channel has ended.');
+      }
     } catch (e) {
       this.dup?.disconnect();
       // A server that is down or slow fails this step (the step retries); a server that will not give us
       // a second connection (maxclients, a one-connection tunnel…) still has the client's own pipelines.
-      if (e instanceof ServerChanged || isConnectionError(e as Error) || /ETIMEDOUT|ECONNREFUSED/.test((e as Error).message)) throw e;
+      if (this.closed || e instanceof ServerChanged || isConnectionError(e as Error) || /ETIMEDOUT|ECONNREFUSED/.test((e as Error).message)) throw e;
       this.fallback = true;
     }
   }
