@@ -6,7 +6,9 @@ import { refusal, refusalIn } from '../redis/permissions.js';
 import { connectionFailure } from '../redis/pipeline.js';
 import { KeyScanner, type ScanPage } from '../redis/scan.js';
 import type { Command, KeyPosition, KeyTable, Replies, RowContext } from '../tables/types.js';
-import { type KeyChange, keyChange } from './changes.js';
+import type { KeyChange } from './changes.js';
+import { type Fetched, readPage } from './page.js';
+import { SerialSteps } from './serial-steps.js';
 
 export type ReadEvent =
   | { kind: 'rows'; rows: Row[] }
@@ -49,35 +51,6 @@ function failureIn(commands: Command[], replies: Replies, table: string): Error 
   return undefined;
 }
 
-/**
- * Steps one after another: a request sent ahead starts when the one before it has its reply, so
- * retries (which reconnect the clients) never run side by side. Round trips still overlap encoding.
- * Once stopped, steps not yet run fail at once, and settled() waits for the one running, so nothing of
- * an ended walk reconnects a client later.
- */
-export class SerialSteps {
-  private last: Promise<unknown> = Promise.resolve();
-  private stopped = false;
-
-  constructor(private readonly step: Step) {}
-
-  readonly run: Step = (what, fn) => {
-    const guarded = () => (this.stopped ? Promise.reject(new Error('This read has ended.')) : fn());
-    const run = this.last.then(
-      () => this.step(what, guarded),
-      () => this.step(what, guarded),
-    );
-    this.last = run.catch(() => undefined);
-    return run;
-  };
-
-  stop(): Promise<unknown> {
-    this.stopped = true;
-    return this.last;
-  }
-}
-
-type Step = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 /** A request sent ahead of need: its failure is handled where it is awaited, not as an unhandled rejection. */
 function ahead<T>(p: Promise<T>): Promise<T> {
@@ -101,20 +74,6 @@ export function headWindowFor(keys: number, batchSize: number): number {
   return Math.max(1, Math.min(batchSize, Math.floor((HEAD_ELEMENTS_PER_KEY * batchSize) / Math.max(1, keys))));
 }
 
-/** One SCAN page with its head pipeline in flight. */
-interface Fetched {
-  pageCursor: string;
-  page: ScanPage;
-  keys: Buffer[];
-  /** State-key form of keys[i], made only where needed (checkpoints, resume), not for every key. */
-  name(i: number): string;
-  starts: (KeyPosition | undefined)[];
-  heads: Command[][];
-  /** Elements asked for in each key's first window (the head pipeline). */
-  headWindow: number;
-  scannedAt: number;
-  replies: Promise<Replies>;
-}
 
 /**
  * Walks one key space with an explicit SCAN cursor: each page's keys are read in one pipeline
@@ -206,61 +165,4 @@ async function* walk(r: KeySpaceRead, channel: Transport, steps: SerialSteps): A
     yield* readPage(r, current, replies, send);
     yield { kind: 'page', next: current.page.next };
   }
-}
-
-async function* readPage(
-  r: KeySpaceRead,
-  f: Fetched,
-  replies: Replies,
-  send: (what: string, commands: Command[]) => Promise<Replies>,
-): AsyncGenerator<ReadEvent> {
-  const { table, ctx } = r;
-  // Incremental reads keep every key's last position; snapshots only need positions inside unfinished keys.
-  const everyKey = r.startFor !== undefined;
-  // Rows of keys read in one window are gathered per page: one event for many keys, not two per key.
-  let rows: Row[] = [];
-  let finished: ReadEvent[] = [];
-  const flush = function* (): Generator<ReadEvent> {
-    if (rows.length > 0) yield { kind: 'rows', rows };
-    yield* finished;
-    rows = [];
-    finished = [];
-  };
-  let at = 0;
-  for (let i = 0; i < f.keys.length; i++) {
-    const key = f.keys[i];
-    const n = f.heads[i].length;
-    const mine = replies.slice(at, at + n);
-    at += n;
-    let window = table.parseHead(key, mine, f.starts[i], f.headWindow, ctx);
-    if (window === null) {
-      // The keys table tolerates refused metadata commands (null columns): only its TYPE and TTL decide.
-      const name = f.name(i);
-      finished.push({ kind: 'vanished', key: name, change: keyChange(table.redisType ? mine : mine.slice(0, 2), name) });
-      continue;
-    }
-    if (window.next === null || !table.next || !table.parseNext) {
-      for (const row of window.rows) rows.push(row);
-      if (everyKey) finished.push({ kind: 'key', key: f.name(i), position: window.position, more: false, pageCursor: f.pageCursor });
-      continue;
-    }
-    yield* flush();
-    const name = f.name(i);
-    for (;;) {
-      const next = window.next;
-      // The next window is asked for before this one is encoded and written.
-      const pending = next === null ? undefined : send(`read of ${name}`, [table.next!(key, next, r.batchSize)]);
-      if (window.rows.length > 0) yield { kind: 'rows', rows: window.rows };
-      yield { kind: 'key', key: name, position: window.position, more: next !== null, pageCursor: f.pageCursor, remaining: window.remaining };
-      if (!pending) break;
-      const reply = await pending;
-      if (reply[0][0]) {
-        // The key changed type mid-read: what was read stays, no phantom rows.
-        yield { kind: 'vanished', key: name, change: keyChange(reply, name, true) };
-        break;
-      }
-      window = table.parseNext!(key, reply[0][1], next!, r.batchSize, ctx);
-    }
-  }
-  yield* flush();
 }
