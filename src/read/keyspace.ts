@@ -58,9 +58,6 @@ function ahead<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** SCAN pages whose head pipelines are in flight beyond the one being encoded (2 and 3 measured no faster). */
-const AHEAD = 1;
-
 /** Elements per key, on average, that one head pipeline may ask for: its reply stays within this × batch. */
 const HEAD_ELEMENTS_PER_KEY = 16;
 
@@ -108,24 +105,19 @@ interface Transport {
 async function* walk(r: KeySpaceRead, channel: Transport, steps: SerialSteps): AsyncGenerator<ReadEvent> {
   const { table, ctx } = r;
   const step = steps.run;
+  const rawStep = r.step ?? direct;
   const scanner = r.pages ?? new KeyScanner(r.space.client, r.pattern, r.batchSize, table.redisType);
-  const scan = (cursor: string) =>
-    ahead(
-      step('SCAN', () =>
-        scanner.page(cursor).catch((e: Error) => {
-          throw refusal('scan', e, table.name) ?? e;
-        }),
-      ),
-    );
-  const send = (what: string, commands: Command[]) =>
-    ahead(
-      step(what, async () => {
-        const replies = await channel.send(commands);
-        const failure = failureIn(commands, replies, table.name);
-        if (failure) throw failure;
-        return replies;
-      }),
-    );
+  const scanPage = (cursor: string) =>
+    scanner.page(cursor).catch((e: Error) => {
+      throw refusal('scan', e, table.name) ?? e;
+    });
+  const batch = async (commands: Command[]) => {
+    const replies = await channel.send(commands);
+    const failure = failureIn(commands, replies, table.name);
+    if (failure) throw failure;
+    return replies;
+  };
+  const send = (what: string, commands: Command[]) => ahead(step(what, () => batch(commands)));
 
   const fetch = (pageCursor: string, page: ScanPage, resume?: { key: string; position?: KeyPosition }): Fetched => {
     // Cluster: keys of slots another shard serves are that shard's to emit.
@@ -142,27 +134,35 @@ async function* walk(r: KeySpaceRead, channel: Transport, steps: SerialSteps): A
     const starts = keys.map((k, i) => (i === resumeIndex && resumeAt !== undefined ? resumeAt : startFor?.(stateKey(k))));
     const headWindow = headWindowFor(keys.length, r.batchSize);
     const heads = keys.map((k, i) => table.head(k, starts[i], headWindow, ctx));
-    const replies = send(`read of ${keys.length} keys`, heads.flat());
-    return { pageCursor, page, keys, name, starts, heads, headWindow, scannedAt, replies };
+    // This page's pipeline and the next page's SCAN (its own step inside) go side by side in one step;
+    // both settle before it fails, so its retry never overlaps the SCAN's.
+    const both = ahead(
+      step(`read of ${keys.length} keys`, async () => {
+        const [mine, next] = await Promise.allSettled([
+          batch(heads.flat()),
+          page.next === '0' ? Promise.resolve(undefined) : rawStep('SCAN', () => scanPage(page.next)),
+        ]);
+        if (mine.status === 'rejected') throw mine.reason;
+        if (next.status === 'rejected') throw next.reason;
+        return [mine.value, next.value] as const;
+      }),
+    );
+    const replies = ahead(both.then(([replies]) => replies));
+    const nextPage = ahead(both.then(([, next]) => next));
+    return { pageCursor, page, keys, name, starts, heads, headWindow, scannedAt, replies, nextPage };
   };
 
-  // Pages are read in SCAN order; AHEAD pages' pipelines (and the SCAN after them) are in flight while
-  // one is encoded, so Redis works while we encode. The queue holds at most AHEAD + 1 pages.
-  let resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
-  let nextScan: { cursor: string; page: Promise<ScanPage> } | undefined = { cursor: r.start.cursor, page: scan(r.start.cursor) };
-  const queue: Fetched[] = [];
-  for (;;) {
-    while (queue.length <= AHEAD && nextScan) {
-      const page: ScanPage = await nextScan.page;
-      queue.push(fetch(nextScan.cursor, page, resume));
-      resume = undefined;
-      nextScan = page.next === '0' ? undefined : { cursor: page.next, page: scan(page.next) };
-    }
-    const current = queue.shift();
-    if (!current) break;
+  // While a page is encoded, the next page's pipeline and the SCAN after it are in flight.
+  const resume = r.start.key === undefined ? undefined : { key: r.start.key, position: r.start.position };
+  const first = await ahead(step('SCAN', () => scanPage(r.start.cursor)));
+  let current: Fetched | undefined = fetch(r.start.cursor, first, resume);
+  while (current) {
     const replies = await current.replies;
+    const nextPage: ScanPage | undefined = await current.nextPage;
+    const following: Fetched | undefined = nextPage ? fetch(current.page.next, nextPage) : undefined;
     ctx.scannedAt = current.scannedAt;
     yield* readPage(r, current, replies, send);
     yield { kind: 'page', next: current.page.next };
+    current = following;
   }
 }

@@ -6,7 +6,7 @@ import { keyChange } from './changes.js';
 import type { KeySpaceRead, ReadEvent } from './keyspace.js';
 import type { ScanPage } from '../redis/scan.js';
 
-/** One SCAN page with its head pipeline in flight. */
+/** One SCAN page with its head pipeline, and the SCAN of the next page, in flight. */
 export interface Fetched {
   pageCursor: string;
   page: ScanPage;
@@ -19,6 +19,8 @@ export interface Fetched {
   headWindow: number;
   scannedAt: number;
   replies: Promise<Replies>;
+  /** The page after this one (undefined at the end), fetched in the same step as the replies. */
+  nextPage: Promise<ScanPage | undefined>;
 }
 
 export async function* readPage(
