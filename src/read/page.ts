@@ -30,8 +30,9 @@ export async function* readPage(
   send: (what: string, commands: Command[]) => Promise<Replies>,
 ): AsyncGenerator<ReadEvent> {
   const { table, ctx } = r;
-  // Incremental reads keep every key's last position; snapshots only need positions inside unfinished keys.
-  const everyKey = r.startFor !== undefined;
+  // Incremental reads keep every key's last position, and a cluster's sweep of moved slots skips the keys
+  // already emitted; snapshots of a plain server only need positions inside unfinished keys.
+  const everyKey = r.startFor !== undefined || r.space.keep !== undefined || r.pages !== undefined;
   // Rows of keys read in one window are gathered per page: one event for many keys, not two per key.
   let rows: Row[] = [];
   let finished: ReadEvent[] = [];
