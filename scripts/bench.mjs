@@ -96,7 +96,7 @@ function connector(server, table) {
   const catalog = { streams: [{ stream: { name: table, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   writeFileSync(join(dir, `catalog-${table}.json`), JSON.stringify(catalog));
-  const prof = flag('cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'profiles')] : [];
+  const prof = flag('cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), '.bench', 'profiles')] : [];
   return measure([...prof, here('../dist/main.js'), 'read', '--config', join(dir, 'config.json'), '--catalog', join(dir, `catalog-${table}.json`)]);
 }
 
