@@ -5,11 +5,11 @@
 // empty or already hold the bench data).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DB, expected, load, sizes } from './bench-data.mjs';
+import { startThrowawayRedis } from './lib/throwaway-redis.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const argv = process.argv.slice(2);
@@ -23,26 +23,6 @@ const ALL = ['strings', 'keys', 'hashes', 'lists', 'sets', 'sorted_sets', 'strea
 const tables = (option('tables') ?? ALL.join(',')).split(',');
 const baselineSeconds = Number(option('baseline-seconds') ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'source-redis-bench-'));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'PING']).stdout?.toString().includes('PONG')) return { host: '127.0.0.1', port, proc };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('redis-server did not start (is it on PATH?)');
-}
 
 /** Peak RSS (VmHWM) and CPU seconds (utime + stime) of a process, polled until it exits. */
 function watch(pid) {
@@ -106,7 +86,7 @@ const pad = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padSt
 
 async function main() {
   const url = option('url');
-  const server = url ? { host: new URL(url).hostname, port: Number(new URL(url).port || 6379) } : await startServer();
+  const server = url ? { host: new URL(url).hostname, port: Number(new URL(url).port || 6379) } : await startThrowawayRedis();
   const cli = (args) => spawnSync('redis-cli', ['-h', server.host, '-p', String(server.port), ...args]).stdout.toString().trim();
   try {
     const s = sizes(flag('quick'));
@@ -134,7 +114,7 @@ async function main() {
       console.log(pad([table, r.records, r.seconds.toFixed(2), rate(r), mb(r.bytes / r.seconds), mb(r.rss), r.cpu.toFixed(1), r.redisCpu.toFixed(1), base.records ? rate(base) : '-', base.records ? mb(base.rss) : '-', ratio]));
     }
   } finally {
-    if (server.proc) server.proc.kill('SIGTERM');
+    await server.stop?.();
     rmSync(dir, { recursive: true, force: true });
   }
 }
