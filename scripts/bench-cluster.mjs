@@ -12,6 +12,7 @@ import { parseConfig } from '../dist/config/config.js';
 import { readTableEvents } from '../dist/read/table.js';
 import { connect } from '../dist/redis/client.js';
 import { findTable } from '../dist/tables/index.js';
+import { freePort } from './lib/throwaway-redis.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,14 +21,6 @@ const arg = (name, dflt) => {
 const KEYS = Number(arg('keys', 20000));
 const BATCH = Number(arg('batch', 200));
 const DELAYS = arg('delays', '0,1,2').split(',').map(Number);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 let delay = 0; // ms added each way, on every chunk through a proxy
 const later = (fn) => (delay > 0 ? setTimeout(fn, delay) : fn());

@@ -13,6 +13,14 @@ const DB = 3;
 const servers: RedisInstance[] = [];
 const proxies: FlakyProxy[] = [];
 
+/** A proxy in front of the server that the test can reset or blackhole; stopped after each test. */
+async function proxyTo(port: number): Promise<FlakyProxy> {
+  const proxy = new FlakyProxy(port);
+  proxies.push(proxy);
+  await proxy.start();
+  return proxy;
+}
+
 afterEach(async () => {
   for (const p of proxies.splice(0)) await p.stop();
   for (const s of servers.splice(0)) await s.stop();
@@ -75,9 +83,7 @@ describe('faults mid-read', () => {
   it('a dropped connection (reset by the network)', async () => {
     const s = await server();
     await seed(s.port, 'd', DB);
-    const proxy = new FlakyProxy(s.port);
-    proxies.push(proxy);
-    await proxy.start();
+    const proxy = await proxyTo(s.port);
     const { retried } = await readThrough(s.port, async () => proxy.drop(), proxy.port);
     expect(retried.length).toBeGreaterThanOrEqual(POINTS.length);
   });
@@ -85,9 +91,7 @@ describe('faults mid-read', () => {
   it('a dead link that swallows traffic: the command timeout notices', async () => {
     const s = await server();
     await seed(s.port, 'd', DB);
-    const proxy = new FlakyProxy(s.port);
-    proxies.push(proxy);
-    await proxy.start();
+    const proxy = await proxyTo(s.port);
     const { retried } = await readThrough(
       s.port,
       async () => {
