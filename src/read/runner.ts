@@ -1,3 +1,4 @@
+import { tableOptions } from '../config/config.js';
 import type { SyncMode, TableDef } from '../tables/index.js';
 import { recordLine, streamState, streamStatus } from '../protocol/messages.js';
 import type { Sink } from '../protocol/sink.js';
@@ -24,7 +25,7 @@ export async function runStream(run: StreamRun): Promise<boolean> {
   const { sink, table } = run;
   const name = table.name;
   const streamJson = JSON.stringify(name);
-  const batch = run.config.table_options?.[name]?.batch_size ?? run.config.batch_size;
+  const batch = tableOptions(run.config, name).batch_size;
   await sink.emit(streamStatus(name, 'STARTED'));
   let total = 0;
   let sinceState = 0;

@@ -28,7 +28,7 @@ export interface TableRead {
   syncMode: SyncMode;
   saved?: Record<string, unknown>;
   warn(message: string): void;
-  step?: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+  step?: Step;
   /** Key spaces read at once (default MAX_PARALLEL_SPACES); 1 reads them one after another. */
   parallelSpaces?: number;
 }
@@ -40,8 +40,8 @@ export function checkpointerFor(t: Pick<TableRead, 'table' | 'syncMode' | 'saved
 }
 
 /**
- * server_info: INFO of every node read. The primary key is (node, section, property): node is the cluster
- * node's host:port, and empty for standalone and Sentinel, which read one server.
+ * server_info: INFO of every node read. node is the cluster node's host:port (and joins the primary key in
+ * Cluster mode), and empty for standalone and Sentinel, which read one server.
  */
 async function* serverInfo(t: TableRead, checkpointer: Checkpointer, step: Step): AsyncGenerator<TableEvent> {
   const spaces = t.connection.spaces;
