@@ -6,6 +6,7 @@ import { ConfigError, ConnectorError } from './protocol/errors.js';
 import { checkConnection } from './connector/check.js';
 import { connect } from './redis/client.js';
 import { connectionProblem } from './redis/errors.js';
+import { retryingStep } from './redis/retry.js';
 import { readTableEvents } from './read/table.js';
 import { findTable, primaryKey, TABLE_NAMES } from './tables/index.js';
 
@@ -75,6 +76,8 @@ export class RedisConnector {
         syncMode: incremental ? 'incremental' : 'full_refresh',
         saved: incremental ? saved : undefined,
         warn: () => undefined,
+        // The same retries as the CLI: a dropped connection mid-read is reconnected, not a lost call.
+        step: retryingStep({ connection, config, log: () => undefined }),
       });
       for await (const event of events) {
         if (event.kind === 'rows') for (const row of event.rows) records.push(row.data);
