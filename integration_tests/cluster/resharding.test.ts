@@ -23,8 +23,10 @@ function readWithPause(args: string[], pauseAfter: number, during: () => Promise
     let paused = false;
     let linesBefore = 0;
     child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString('utf8');
+    // A StringDecoder: a character split across two pipe chunks must not become two U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      buffered += d;
       const parts = buffered.split('\n');
       buffered = parts.pop()!;
       lines.push(...parts.filter(Boolean));

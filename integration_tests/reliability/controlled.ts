@@ -23,8 +23,10 @@ export function runControlled(args: string[], c: Controlled = {}): Promise<CliRe
     let killed = false;
     const pending = [...(c.at ?? [])].sort((a, b) => a.records - b.records);
     child.stderr.on('data', (d) => err.push(d));
-    child.stdout.on('data', (d: Buffer) => {
-      const parts = (partial + d.toString('utf8')).split('\n');
+    // A StringDecoder: a character split across two pipe chunks must not become two U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      const parts = (partial + d).split('\n');
       partial = parts.pop()!;
       for (const line of parts) {
         if (killed) return;
